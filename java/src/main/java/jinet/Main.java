@@ -1,0 +1,90 @@
+package jinet;
+
+import com.ericsson.otp.erlang.OtpMbox;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import jinet.call.Exports;
+import jinet.call.RexServer;
+import jinet.dist.CookieFile;
+import jinet.dist.EpmdLauncher;
+import jinet.dist.JinetNode;
+import jinet.dist.NodeName;
+import jinet.inet.InetModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code bin/jinet}: starts a node that serves inet, prints one "ready" line, stops on SIGTERM. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+    /** Calls beyond this many at once run on the rex thread itself rather than being dropped. */
+    private static final int MAX_WORKERS = 512;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("jinet: " + e.getMessage());
+            System.err.println("usage: bin/jinet (-sname NAME | -name NAME[@HOST]) [-setcookie COOKIE] [-kernel KEY VALUE]...");
+            System.exit(2);
+            return;
+        }
+        try {
+            run(options);
+        } catch (Exception e) {
+            log.error("jinet could not start: {}", e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void run(Options options) throws Exception {
+        for (String ignored : options.ignored) {
+            log.warn("ignoring unknown argument {}", ignored);
+        }
+        String name = options.shortName != null
+                ? NodeName.shortName(options.shortName)
+                : NodeName.longName(options.longName);
+        String cookie = options.cookie != null
+                ? options.cookie
+                : CookieFile.readOrCreate(CookieFile.defaultPath());
+
+        EpmdLauncher.ensureRunning();
+        JinetNode node = JinetNode.start(name, cookie);
+        Exports exports = new Exports();
+        InetModule.exportTo(exports);
+
+        ExecutorService workers = workerPool();
+        OtpMbox rex = node.registeredMailbox("rex");
+        Thread rexThread = new Thread(new RexServer(rex, exports, workers), "rex");
+        rexThread.start();
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping {}", node.name());
+            node.close();
+            workers.shutdown();
+        }, "shutdown"));
+
+        log.info("node {} registered with EPMD on port {}", node.name(), EpmdLauncher.port());
+        System.out.println("jinet " + node.name() + " ready");
+        System.out.flush();
+    }
+
+    private static ExecutorService workerPool() {
+        AtomicInteger n = new AtomicInteger();
+        int core = Runtime.getRuntime().availableProcessors() * 2;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(core, MAX_WORKERS, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "jinet-call-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        pool.prestartAllCoreThreads();
+        return pool;
+    }
+}

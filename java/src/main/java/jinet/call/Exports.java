@@ -1,0 +1,65 @@
+package jinet.call;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangList;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jinet.term.Terms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The functions this node exports, by module, name and arity: what every call protocol
+ * (rex now, spawn_request later) applies. Anything not here is {@code undef}, as for a
+ * module that is not loaded on a BEAM node.
+ */
+public final class Exports {
+    private static final Logger log = LoggerFactory.getLogger(Exports.class);
+    private final Map<String, ErlFunction> functions = new ConcurrentHashMap<>();
+
+    public Exports export(String module, String name, int arity, ErlFunction function) {
+        if (functions.putIfAbsent(key(module, name, arity), function) != null) {
+            throw new IllegalStateException("exported twice: " + key(module, name, arity));
+        }
+        return this;
+    }
+
+    public boolean isExported(String module, String name, int arity) {
+        return functions.containsKey(key(module, name, arity));
+    }
+
+    /**
+     * {@code apply(Module, Function, Args)}: the value, or the exception with the stack a caller
+     * sees: {@code [{M,F,Args,[]}]}.
+     */
+    public OtpErlangObject apply(OtpErlangObject module, OtpErlangObject function,
+                                 OtpErlangObject args) throws ErlangException {
+        OtpErlangObject[] argv = Terms.properListElements(args);
+        if (argv == null || !(module instanceof OtpErlangAtom) || !(function instanceof OtpErlangAtom)) {
+            throw ErlangException.error("badarg").withStackIfAbsent(
+                    Terms.list(Terms.tuple(Terms.atom("erlang"), Terms.atom("apply"),
+                            Terms.list(module, function, args), Terms.NIL)));
+        }
+        OtpErlangList stack = Terms.list(Terms.tuple(module, function, args, Terms.NIL));
+        ErlFunction f = functions.get(key(((OtpErlangAtom) module).atomValue(),
+                ((OtpErlangAtom) function).atomValue(), argv.length));
+        if (f == null) {
+            throw ErlangException.error("undef").withStackIfAbsent(stack);
+        }
+        try {
+            return f.apply(argv);
+        } catch (ErlangException e) {
+            throw e.withStackIfAbsent(stack);
+        } catch (RuntimeException e) {
+            // A bug in jinet, not an answer BEAM would give: the caller gets an error, not a hang.
+            log.error("{}:{}/{} failed", module, function, argv.length, e);
+            throw ErlangException.error(Terms.tuple(Terms.atom("jinet_internal_error"),
+                    Terms.atom(e.getClass().getSimpleName()))).withStackIfAbsent(stack);
+        }
+    }
+
+    private static String key(String module, String name, int arity) {
+        return module + ':' + name + '/' + arity;
+    }
+}

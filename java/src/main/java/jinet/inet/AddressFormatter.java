@@ -1,0 +1,156 @@
+package jinet.inet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code inet:ntoa/1}. The zero-run compression follows OTP's own scan rather than RFC 5952:
+ * the first run of two or more zeros wins unless a strictly longer one follows, and fe80::/ff02::
+ * addresses with a second word print it as a "%0N" scope suffix.
+ */
+public final class AddressFormatter {
+    private AddressFormatter() {
+    }
+
+    /**
+     * Formats 4 words of 0..255 or 8 words of 0..65535; anything else (other sizes, values out of
+     * range) is {@code {error,einval}}, returned as empty.
+     */
+    public static Optional<String> ntoa(long[] words) {
+        if (words.length == 4 && allWithin(words, 0xff)) {
+            return Optional.of(words[0] + "." + words[1] + "." + words[2] + "." + words[3]);
+        }
+        if (words.length == 8 && allWithin(words, 0xffff)) {
+            return Optional.of(ipv6(words));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean allWithin(long[] words, long max) {
+        for (long w : words) {
+            if (w < 0 || w > max) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String ipv6(long[] w) {
+        boolean sixZeros = w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0;
+        if (sixZeros && w[5] == 0) {
+            if (w[6] == 0 && w[7] == 0) {
+                return "::";
+            }
+            if (w[6] == 0 && w[7] == 1) {
+                return "::1";
+            }
+            return "::" + dottedPair(w[6]) + "." + dottedPair(w[7]);
+        }
+        if (sixZeros && w[5] == 0xffff) {
+            return "::ffff:" + dottedPair(w[6]) + "." + dottedPair(w[7]);
+        }
+        if ((w[0] == 0xfe80 || w[0] == 0xff02) && w[1] != 0) {
+            long[] unscoped = w.clone();
+            unscoped[1] = 0;
+            return compressed(unscoped) + "%0" + w[1];
+        }
+        return compressed(w);
+    }
+
+    private static String dottedPair(long word) {
+        return ((word >> 8) & 0xff) + "." + (word & 0xff);
+    }
+
+    /**
+     * OTP's scan: {@code head} holds the words before the chosen zero run, {@code run} its length
+     * (0 while none is found), {@code tail} the words after it; a second run becomes the chosen
+     * one as soon as it is longer, the first run's zeros folding back into the words before it.
+     */
+    private static String compressed(long[] w) {
+        List<Long> head = new ArrayList<>(8);
+        List<Long> tail = new ArrayList<>(8);
+        int run = 0;
+        int alt = 0;
+        int i = 0;
+        // Find the first double zero.
+        while (i < 8 && run == 0) {
+            if (i + 1 < 8 && w[i] == 0 && w[i + 1] == 0) {
+                run = 2;
+                i += 2;
+            } else {
+                head.add(w[i++]);
+            }
+        }
+        if (run == 0) {
+            return join(head);
+        }
+        // Extend the run, then look for a longer one after it.
+        boolean counting = true;
+        while (i < 8) {
+            if (counting) {
+                if (w[i] == 0) {
+                    run++;
+                    i++;
+                } else {
+                    tail.add(w[i++]);
+                    counting = false;
+                }
+            } else if (alt == 0) {
+                if (i + 1 < 8 && w[i] == 0 && w[i + 1] == 0) {
+                    alt = 2;
+                    i += 2;
+                    if (alt > run) {
+                        switchToAlternate(head, tail, run);
+                        run = alt;
+                        alt = 0;
+                        counting = true;
+                    }
+                } else {
+                    tail.add(w[i++]);
+                }
+            } else {
+                if (w[i] == 0) {
+                    alt++;
+                    i++;
+                    if (alt > run) {
+                        switchToAlternate(head, tail, run);
+                        run = alt;
+                        alt = 0;
+                        counting = true;
+                    }
+                } else {
+                    for (int z = 0; z < alt; z++) {
+                        tail.add(0L);
+                    }
+                    alt = 0;
+                    tail.add(w[i++]);
+                }
+            }
+        }
+        for (int z = 0; z < alt; z++) {
+            tail.add(0L);
+        }
+        return join(head) + "::" + join(tail);
+    }
+
+    /** The first run's zeros and the words between the runs join the words before the new run. */
+    private static void switchToAlternate(List<Long> head, List<Long> tail, int run) {
+        for (int z = 0; z < run; z++) {
+            head.add(0L);
+        }
+        head.addAll(tail);
+        tail.clear();
+    }
+
+    private static String join(List<Long> words) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < words.size(); k++) {
+            if (k > 0) {
+                sb.append(':');
+            }
+            sb.append(Long.toHexString(words.get(k)));
+        }
+        return sb.toString();
+    }
+}
