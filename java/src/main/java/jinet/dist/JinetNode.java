@@ -4,6 +4,7 @@ import com.ericsson.otp.erlang.OtpEpmd;
 import com.ericsson.otp.erlang.OtpMbox;
 import com.ericsson.otp.erlang.OtpNode;
 import java.io.IOException;
+import java.net.InetAddress;
 
 /**
  * The distribution runtime: today JInterface's {@link OtpNode} (handshake, connections,
@@ -21,11 +22,22 @@ public final class JinetNode implements AutoCloseable {
     public static JinetNode start(String fullName, String cookie) throws IOException {
         OtpNode node = new OtpNode(fullName, cookie);
         // JInterface ignores a refused registration; erl does not start under a taken name.
-        if (OtpEpmd.lookupPort(node) != node.port()) {
+        if (!registered(node)) {
             node.close();
             throw new IOException("the name " + fullName + " seems to be in use by another Erlang node");
         }
         return new JinetNode(node);
+    }
+
+    /** Asks the local EPMD by NAMES, which needs no resolvable host name. */
+    private static boolean registered(OtpNode node) throws IOException {
+        String expected = "name " + node.alive() + " at port " + node.port();
+        for (String line : OtpEpmd.lookupNames(InetAddress.getLoopbackAddress())) {
+            if (line.trim().equals(expected)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public String name() {
