@@ -69,10 +69,24 @@ public final class Main {
             node.close();
             workers.shutdown();
         }, "shutdown"));
+        exitZeroOnSigterm();
 
         log.info("node {} registered with EPMD on port {}", node.name(), EpmdLauncher.port());
         System.out.println("jinet " + node.name() + " ready");
         System.out.flush();
+    }
+
+    /**
+     * BEAM treats SIGTERM as init:stop() and exits with 0; the JVM would exit with 143.
+     * The shutdown hook still runs, as for any System.exit.
+     */
+    @SuppressWarnings("restriction")
+    private static void exitZeroOnSigterm() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
+        } catch (IllegalArgumentException | LinkageError e) {
+            log.debug("SIGTERM stays the JVM's default: {}", e.toString());
+        }
     }
 
     private static ExecutorService workerPool() {

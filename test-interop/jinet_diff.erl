@@ -1,0 +1,1177 @@
+%% Support module for the jinet interop suites: starting/stopping a jinet node,
+%% evaluating calls locally and remotely in the shape rex gives, comparing the
+%% two, keeping counts, reporting mismatches, and generating inputs.
+%%
+%% Shapes. A call M:F(Args) is turned into what rex (rpc:call/block_call) on a
+%% BEAM node answers:
+%%   value V                     -> V
+%%   error:R with stack St       -> {badrpc,{'EXIT',{R,St}}}
+%%   exit:R                      -> {badrpc,{'EXIT',R}}
+%%   throw:V                     -> V
+%% Two answers are the same when they are equal after canon/1, which replaces
+%% the stack of an error (a non-empty list of stack frames) by '$stack': the
+%% jinet node's stack is [{M,F,Args,[]}], never BEAM's, so only the error
+%% reason is compared.
+%%
+%% Environment variables read here:
+%%   JINET_HOME     repository root (holds bin/jinet); else derived from this
+%%                  file's location or from the suite's data_dir
+%%   JINET_NODE     use this already running node; start nothing
+%%   JINET_STANDIN  "beam": start a BEAM peer instead of bin/jinet (to check
+%%                  the suites' plumbing; every comparison must then agree)
+%%   JINET_SEED     integer seed for the random inputs (default: from the clock)
+-module(jinet_diff).
+
+%% Nodes
+-export([start_node/0, start_node/1, stop_node/1, root/0, root/1,
+         manual_path/1]).
+%% Evaluation and comparison
+-export([local/3, remote/4, transport/1, canon/1, same/2, is_stacktrace/1,
+         compare/3, compare/4, report/2, format_mismatch/2, log/2]).
+%% Counts
+-export([stats_start/0, stats_stop/0, record/3, summary/0,
+         format_summary/1]).
+%% Seeds and inputs
+-export([seed/0, seed_process/2,
+         parse_edge_strings/0, parse_non_strings/0, random_address_string/0,
+         random_parse_input/0, parse_inputs/1,
+         random_ip_tuple/0, ntoa_inputs/1, mapped_inputs/1,
+         format_error_inputs/1, manual_posix_atoms/1, fallback_posix_atoms/0,
+         random_call/0]).
+
+-define(STATS, jinet_diff_stats).
+-define(CALL_TIMEOUT, 30000).
+
+-type transport() :: {block_call | call | erpc, node()}
+                   | {block_call | call | erpc, node(), timeout()}
+                   | fun((module(), atom(), list()) -> term()).
+-type mismatch() :: #{mfa := {module(), atom(), list()},
+                      beam := term(), jinet := term()}.
+-type handle() :: #{node := node(), kind := jinet | beam | external,
+                    owner => pid(), os_pid => integer(),
+                    stderr_log => file:filename(),
+                    stdout_log => file:filename()}.
+-export_type([transport/0, mismatch/0, handle/0]).
+
+%%====================================================================
+%% Nodes
+%%====================================================================
+
+%% Repository root: $JINET_HOME, else the parent of this file's directory
+%% (when the file was compiled under an absolute name).
+-spec root() -> file:filename() | undefined.
+root() ->
+    root([]).
+
+%% Same, falling back to the parent of the suite's data_dir (the suites live
+%% in <root>/test-interop).
+-spec root(list()) -> file:filename() | undefined.
+root(Config) ->
+    FromFile = case filename:pathtype(?FILE) of
+                   absolute -> filename:dirname(filename:dirname(?FILE));
+                   _ -> undefined
+               end,
+    FromData = case proplists:get_value(data_dir, Config) of
+                   undefined -> undefined;
+                   D -> filename:dirname(filename:dirname(
+                                           filename:absname(D)))
+               end,
+    case [C || C <- [os:getenv("JINET_HOME"), FromFile, FromData],
+               is_list(C), C =/= ""] of
+        [Root | _] -> Root;
+        [] -> undefined
+    end.
+
+%% Where the inet manual is expected: <root>/../shared/inet-manual.txt.
+-spec manual_path(file:filename() | undefined) -> file:filename() | undefined.
+manual_path(undefined) -> undefined;
+manual_path(Root) ->
+    filename:join(filename:dirname(filename:absname(Root)),
+                  "shared/inet-manual.txt").
+
+%% Starts (or finds) the node to test. Options:
+%%   root          repository root (default root())
+%%   log_dir       where the node's stdout/stderr logs go (default /tmp)
+%%   ready_timeout ms to wait for the "ready" line (default 180000)
+%%   standin       beam | jinet (default from $JINET_STANDIN, else jinet)
+%%   use_env       false to ignore $JINET_NODE (default true)
+-spec start_node() -> {ok, handle()} | {error, term()}.
+start_node() ->
+    start_node(#{}).
+
+-spec start_node(map()) -> {ok, handle()} | {error, term()}.
+start_node(Opts0) ->
+    Standin = case os:getenv("JINET_STANDIN") of
+                  "beam" -> beam;
+                  _ -> jinet
+              end,
+    Opts = maps:merge(#{root => root(), log_dir => "/tmp",
+                        ready_timeout => 180000, standin => Standin,
+                        use_env => true}, Opts0),
+    case {maps:get(use_env, Opts), os:getenv("JINET_NODE"), is_alive()} of
+        {true, Name, _} when is_list(Name), Name =/= "" ->
+            Node = list_to_atom(Name),
+            case wait_pong(Node, 10000) of
+                ok -> {ok, #{node => Node, kind => external}};
+                timeout -> {error, {no_pong, Node}}
+            end;
+        {_, _, false} ->
+            {error, not_distributed};
+        _ ->
+            start_owned(Opts)
+    end.
+
+%% Stops a node started by start_node/0,1 (an external node is left alone).
+%% Returns what happened: exit status, and whether epmd still knows the name.
+-spec stop_node(handle()) -> {ok, map()}.
+stop_node(#{kind := external}) ->
+    {ok, #{kind => external}};
+stop_node(#{owner := Owner}) ->
+    Ref = erlang:monitor(process, Owner),
+    Owner ! {stop, self(), Ref},
+    receive
+        {Ref, Result} ->
+            erlang:demonitor(Ref, [flush]),
+            {ok, Result};
+        {'DOWN', Ref, process, Owner, Reason} ->
+            {ok, #{owner_down => Reason}}
+    after 60000 ->
+            exit(Owner, kill),
+            {ok, #{owner => killed_after_timeout}}
+    end.
+
+start_owned(Opts) ->
+    Parent = self(),
+    Ref = make_ref(),
+    %% The owner outlives the calling process (CT runs each case and
+    %% init_per_suite in a process of its own); it holds the port.
+    {Owner, Mon} = spawn_monitor(fun() -> owner_init(Parent, Ref, Opts) end),
+    Timeout = maps:get(ready_timeout, Opts) + 60000,
+    receive
+        {Ref, {ok, Handle}} ->
+            erlang:demonitor(Mon, [flush]),
+            {ok, Handle#{owner => Owner}};
+        {Ref, {error, _} = Error} ->
+            erlang:demonitor(Mon, [flush]),
+            Error;
+        {'DOWN', Mon, process, Owner, Reason} ->
+            {error, {owner_died, Reason}}
+    after Timeout ->
+            %% Killing the owner closes the port; the wrapper's watchdog then
+            %% terminates the node.
+            exit(Owner, kill),
+            {error, start_timeout}
+    end.
+
+unique_name() ->
+    "jinet_ct_" ++ os:getpid() ++ "_" ++
+        integer_to_list(erlang:unique_integer([positive])).
+
+host_part() ->
+    [_, Host] = string:split(atom_to_list(node()), "@"),
+    Host.
+
+owner_init(Parent, Ref, #{standin := beam}) ->
+    Name = unique_name(),
+    Cookie = atom_to_list(erlang:get_cookie()),
+    case catch peer:start(#{name => Name, args => ["-setcookie", Cookie],
+                            wait_boot => 60000}) of
+        {ok, Peer, Node} ->
+            case wait_pong(Node, 30000) of
+                ok ->
+                    Parent ! {Ref, {ok, #{node => Node, kind => beam}}},
+                    beam_loop(Peer, Node);
+                timeout ->
+                    catch peer:stop(Peer),
+                    Parent ! {Ref, {error, {no_pong, Node}}}
+            end;
+        Other ->
+            Parent ! {Ref, {error, {peer_start, Other}}}
+    end;
+owner_init(Parent, Ref, Opts = #{root := Root, log_dir := LogDir}) ->
+    process_flag(trap_exit, true),
+    Exe = case Root of
+              undefined -> undefined;
+              _ -> filename:join([filename:absname(Root), "bin", "jinet"])
+          end,
+    case Exe =/= undefined andalso filelib:is_regular(Exe) of
+        false ->
+            Parent ! {Ref, {error, {no_jinet_executable, Exe}}};
+        true ->
+            Name = unique_name(),
+            ok = filelib:ensure_dir(filename:join(LogDir, "x")),
+            ErrLog = filename:join(LogDir, Name ++ ".stderr.log"),
+            OutLog = filename:join(LogDir, Name ++ ".stdout.log"),
+            Cookie = atom_to_list(erlang:get_cookie()),
+            Port = open_port({spawn_executable, "/bin/sh"},
+                             [{args, ["-c", wrapper_script(), "jinet_diff",
+                                      ErrLog, Exe, "-sname", Name,
+                                      "-setcookie", Cookie]},
+                              {cd, filename:absname(Root)},
+                              exit_status, {line, 4096}, use_stdio, hide]),
+            {os_pid, OsPid} = erlang:port_info(Port, os_pid),
+            {ok, Out} = file:open(OutLog, [write, raw]),
+            S0 = #{port => Port, os_pid => OsPid, name => Name,
+                   out => Out, err_log => ErrLog, out_log => OutLog,
+                   exit_status => running},
+            Deadline = erlang:monotonic_time(millisecond) +
+                maps:get(ready_timeout, Opts),
+            case wait_ready(S0, Deadline, []) of
+                {ready, Line, S1} ->
+                    Node = node_from_line(Line, Name),
+                    case wait_pong(Node, 30000) of
+                        ok ->
+                            Parent ! {Ref, {ok, #{node => Node, kind => jinet,
+                                                  os_pid => OsPid,
+                                                  stderr_log => ErrLog,
+                                                  stdout_log => OutLog}}},
+                            jinet_loop(S1#{node => Node});
+                        timeout ->
+                            Stop = stop_port(S1),
+                            Parent ! {Ref, {error, {no_pong, Node, Stop,
+                                                    tail(ErrLog)}}}
+                    end;
+                {not_ready, Why, Lines, S1} ->
+                    Stop = stop_port(S1),
+                    Parent ! {Ref, {error, {not_ready, Why,
+                                            {stdout, lists:reverse(Lines)},
+                                            {stderr, tail(ErrLog)},
+                                            Stop}}}
+            end
+    end.
+
+%% Runs the node with stderr in a file and stdin free, forwards SIGTERM to
+%% it, and terminates it when our end of the port goes away (this Erlang node
+%% dies or closes the port), so no node outlives the test run.
+wrapper_script() ->
+    "log=$1; shift\n"
+    "exec 3<&0 2>>\"$log\"\n"
+    "\"$@\" </dev/null 3<&- &\n"
+    "c=$!\n"
+    "trap 'kill -TERM $c 2>/dev/null' TERM INT HUP\n"
+    "( cat <&3 >/dev/null 2>&1; kill -TERM $c 2>/dev/null ) "
+    ">/dev/null 2>&1 &\n"
+    "exec 3<&-\n"
+    "wait $c; st=$?\n"
+    "while kill -0 $c 2>/dev/null; do wait $c; st=$?; done\n"
+    "exit $st\n".
+
+wait_ready(S = #{port := Port, out := Out}, Deadline, Lines) ->
+    Left = max(0, Deadline - erlang:monotonic_time(millisecond)),
+    receive
+        {Port, {data, {eol, Line}}} ->
+            ok = file:write(Out, [Line, $\n]),
+            case re:run(Line, "\\bready\\b", [{capture, none}, unicode]) of
+                match -> {ready, Line, S};
+                nomatch -> wait_ready(S, Deadline, [Line | Lines])
+            end;
+        {Port, {data, {noeol, Part}}} ->
+            ok = file:write(Out, Part),
+            wait_ready(S, Deadline, [Part | Lines]);
+        {Port, {exit_status, Status}} ->
+            {not_ready, {exited, Status}, Lines,
+             S#{exit_status => Status}}
+    after Left ->
+            {not_ready, timeout, Lines, S}
+    end.
+
+%% "jinet NAME@HOST ready": take NAME@HOST from the line when it is there.
+node_from_line(Line, Name) ->
+    Words = string:lexemes(Line, " \t\r"),
+    case [W || W <- Words, lists:prefix(Name ++ "@", W)] of
+        [W | _] -> list_to_atom(W);
+        [] -> list_to_atom(Name ++ "@" ++ host_part())
+    end.
+
+jinet_loop(S = #{port := Port, out := Out}) ->
+    receive
+        {Port, {data, {eol, Line}}} ->
+            _ = file:write(Out, [Line, $\n]),
+            jinet_loop(S);
+        {Port, {data, {noeol, Part}}} ->
+            _ = file:write(Out, Part),
+            jinet_loop(S);
+        {Port, {exit_status, Status}} ->
+            %% Died on its own; keep the status for stop_node/1.
+            jinet_loop(S#{exit_status => {died_early, Status}});
+        {stop, From, Ref} ->
+            Result = stop_port(S),
+            _ = file:close(Out),
+            From ! {Ref, Result#{node => maps:get(node, S, undefined),
+                                 stderr_log => maps:get(err_log, S),
+                                 stdout_log => maps:get(out_log, S)}};
+        _Other ->
+            jinet_loop(S)
+    end.
+
+beam_loop(Peer, Node) ->
+    receive
+        {stop, From, Ref} ->
+            R = (catch peer:stop(Peer)),
+            From ! {Ref, #{node => Node, kind => beam, peer_stop => R,
+                           epmd => wait_unregistered(Node, 10000)}};
+        _ ->
+            beam_loop(Peer, Node)
+    end.
+
+%% SIGTERM to the wrapper (forwarded to bin/jinet), wait for it to exit;
+%% SIGKILL to the whole process group if it does not. The group is ours:
+%% erl_child_setup starts each port program in a session of its own.
+stop_port(S = #{port := Port, os_pid := OsPid}) ->
+    Pid = integer_to_list(OsPid),
+    Status =
+        case maps:get(exit_status, S) of
+            running ->
+                _ = os:cmd("kill -TERM " ++ Pid ++ " 2>/dev/null"),
+                case wait_exit(Port, 20000) of
+                    {exited, St} -> St;
+                    timeout ->
+                        _ = os:cmd("kill -KILL -- -" ++ Pid ++ " 2>/dev/null"),
+                        case wait_exit(Port, 5000) of
+                            {exited, St} -> {killed, St};
+                            timeout -> {killed, no_exit_status}
+                        end
+                end;
+            Earlier ->
+                Earlier
+        end,
+    catch port_close(Port),
+    %% Anything left in the group (a child bin/jinet did not exec, the
+    %% watchdog) goes too.
+    _ = os:cmd("kill -TERM -- -" ++ Pid ++ " 2>/dev/null"),
+    Node = maps:get(node, S, list_to_atom(maps:get(name, S) ++ "@" ++
+                                              host_part())),
+    #{kind => jinet, exit_status => Status,
+      epmd => wait_unregistered(Node, 10000)}.
+
+wait_exit(Port, Timeout) ->
+    receive
+        {Port, {exit_status, St}} -> {exited, St};
+        {Port, {data, _}} -> wait_exit(Port, Timeout)
+    after Timeout -> timeout
+    end.
+
+wait_pong(Node, Timeout) ->
+    Deadline = erlang:monotonic_time(millisecond) + Timeout,
+    wait_pong_until(Node, Deadline).
+
+wait_pong_until(Node, Deadline) ->
+    case net_adm:ping(Node) of
+        pong -> ok;
+        pang ->
+            case erlang:monotonic_time(millisecond) > Deadline of
+                true -> timeout;
+                false -> timer:sleep(200), wait_pong_until(Node, Deadline)
+            end
+    end.
+
+wait_unregistered(Node, Timeout) ->
+    [Name, Host] = string:split(atom_to_list(Node), "@"),
+    Deadline = erlang:monotonic_time(millisecond) + Timeout,
+    wait_unregistered(Name, Host, Deadline).
+
+wait_unregistered(Name, Host, Deadline) ->
+    Registered = case net_adm:names(Host) of
+                     {ok, Names} -> lists:keymember(Name, 1, Names);
+                     _ -> false
+                 end,
+    case Registered of
+        false -> gone;
+        true ->
+            case erlang:monotonic_time(millisecond) > Deadline of
+                true -> still_registered;
+                false -> timer:sleep(200),
+                         wait_unregistered(Name, Host, Deadline)
+            end
+    end.
+
+tail(File) ->
+    case file:read_file(File) of
+        {ok, Bin} when byte_size(Bin) > 4000 ->
+            binary:part(Bin, byte_size(Bin) - 4000, 4000);
+        {ok, Bin} -> Bin;
+        Error -> Error
+    end.
+
+%%====================================================================
+%% Evaluation and comparison
+%%====================================================================
+
+%% M:F(Args) evaluated here, in the shape rex gives.
+-spec local(module(), atom(), list()) -> term().
+local(M, F, Args) ->
+    try apply(M, F, Args)
+    catch
+        throw:V -> V;
+        exit:R -> {badrpc, {'EXIT', R}};
+        error:R:St -> {badrpc, {'EXIT', {R, St}}}
+    end.
+
+%% M:F(Args) evaluated on Node over a transport, in the shape rex gives.
+-spec remote(transport(), module(), atom(), list()) -> term().
+remote({Kind, Node}, M, F, Args) ->
+    remote({Kind, Node, ?CALL_TIMEOUT}, M, F, Args);
+remote({block_call, Node, Timeout}, M, F, Args) ->
+    rpc:block_call(Node, M, F, Args, Timeout);
+remote({call, Node, Timeout}, M, F, Args) ->
+    rpc:call(Node, M, F, Args, Timeout);
+remote({erpc, Node, Timeout}, M, F, Args) ->
+    try erpc:call(Node, M, F, Args, Timeout)
+    catch
+        throw:V -> V;
+        exit:{exception, R} -> {badrpc, {'EXIT', R}};
+        exit:{signal, R} -> {badrpc, {'EXIT', R}};
+        error:{exception, R, St} -> {badrpc, {'EXIT', {R, St}}};
+        error:{erpc, R} -> {badrpc, {erpc, R}}
+    end;
+remote(Fun, M, F, Args) when is_function(Fun, 3) ->
+    Fun(M, F, Args).
+
+%% A transport as a fun, e.g. to hand to worker processes.
+-spec transport(transport()) -> fun((module(), atom(), list()) -> term()).
+transport(T) ->
+    fun(M, F, Args) -> remote(T, M, F, Args) end.
+
+-spec canon(term()) -> term().
+canon({badrpc, {'EXIT', {Reason, [_ | _] = St}}} = T) ->
+    case is_stacktrace(St) of
+        true -> {badrpc, {'EXIT', {Reason, '$stack'}}};
+        false -> T
+    end;
+canon(T) ->
+    T.
+
+-spec same(term(), term()) -> boolean().
+same(Beam, Jinet) ->
+    canon(Beam) =:= canon(Jinet).
+
+-spec is_stacktrace(term()) -> boolean().
+is_stacktrace(St) when is_list(St) ->
+    lists:all(fun is_frame/1, St);
+is_stacktrace(_) ->
+    false.
+
+is_frame({M, F, A, Loc}) when is_atom(M), is_atom(F), is_list(Loc) ->
+    is_integer(A) orelse is_list(A);
+is_frame({Fun, A, Loc}) when is_function(Fun), is_list(Loc) ->
+    is_integer(A) orelse is_list(A);
+is_frame(_) ->
+    false.
+
+%% Calls Fun (an inet function name, or {M,F}) with each argument list,
+%% locally and over Transport. Counts go to the stats table (if started),
+%% under "F/Arity" (or Label); returns the mismatches.
+-spec compare(atom() | {module(), atom()}, [list()], transport()) ->
+          [mismatch()].
+compare(Fun, ArgsList, Transport) ->
+    compare(Fun, ArgsList, Transport, undefined).
+
+-spec compare(atom() | {module(), atom()}, [list()], transport(),
+              string() | undefined) -> [mismatch()].
+compare(F, ArgsList, Transport, Label) when is_atom(F) ->
+    compare({inet, F}, ArgsList, Transport, Label);
+compare({M, F}, ArgsList, Transport, Label) ->
+    Results = [{Args, local(M, F, Args), remote(Transport, M, F, Args)}
+               || Args <- ArgsList],
+    Mismatches = [#{mfa => {M, F, Args}, beam => L, jinet => R}
+                  || {Args, L, R} <- Results, not same(L, R)],
+    tally(M, F, Label, Results),
+    Mismatches.
+
+tally(M, F, Label, Results) ->
+    Counts = lists:foldl(
+               fun({Args, L, R}, Acc) ->
+                       Key = case Label of
+                                 undefined -> label(M, F, length(Args));
+                                 _ -> Label
+                             end,
+                       Same = case same(L, R) of true -> 1; false -> 0 end,
+                       maps:update_with(Key, fun({T, S}) -> {T + 1, S + Same} end,
+                                        {1, Same}, Acc)
+               end, #{}, Results),
+    maps:foreach(fun(Key, {T, S}) -> record(Key, T, S) end, Counts).
+
+label(inet, F, A) -> lists:flatten(io_lib:format("~p/~b", [F, A]));
+label(M, F, A) -> lists:flatten(io_lib:format("~p:~p/~b", [M, F, A])).
+
+%% Logs every mismatch (CT log, a file in the priv dir, the first ones on
+%% stdout) and fails the case; ok when there are none.
+%% Ctx: #{case := atom(), seed := integer(), priv_dir => dir}.
+-spec report(map(), [mismatch()]) -> ok.
+report(_Ctx, []) ->
+    ok;
+report(Ctx = #{'case' := Case, seed := Seed}, Mismatches) ->
+    N = length(Mismatches),
+    Texts = [format_mismatch(Seed, M) || M <- Mismatches],
+    Head = io_lib:format("~p: ~b mismatch(es) between BEAM and jinet "
+                         "(seed ~p, rerun with JINET_SEED=~p)~n",
+                         [Case, N, Seed, Seed]),
+    File = case maps:get(priv_dir, Ctx, undefined) of
+               undefined -> undefined;
+               Dir ->
+                   F = filename:join(Dir, "mismatches_" ++
+                                         atom_to_list(Case) ++ ".txt"),
+                   ok = file:write_file(F, unicode:characters_to_binary(
+                                             [Head | Texts])),
+                   F
+           end,
+    log("~ts", [[Head | Texts]]),
+    Shown = lists:sublist(Texts, 25),
+    io:format(user, "~n~ts~ts~ts", [Head, Shown,
+                                    case N > 25 of
+                                        true -> io_lib:format(
+                                                  "... ~b more in ~ts~n",
+                                                  [N - 25, File]);
+                                        false -> ""
+                                    end]),
+    ct:fail({mismatches, Case, N, {seed, Seed}, {file, File},
+             {first, lists:flatten(hd(Texts))}}).
+
+%% ct:log with HTML special characters escaped (terms hold <<>>, <0.1.2>).
+-spec log(io:format(), list()) -> ok.
+log(Format, Args) ->
+    ct:log(default, 50, Format, Args, [esc_chars]).
+
+-spec format_mismatch(integer(), mismatch()) -> iolist().
+format_mismatch(Seed, #{mfa := {M, F, Args}, beam := L, jinet := R}) ->
+    Input = case Args of
+                [A] -> A;
+                _ -> Args
+            end,
+    io_lib:format("[seed ~p] ~ts~n  input: ~ts~n  BEAM:  ~ts~n  jinet: ~ts~n",
+                  [Seed, label(M, F, length(Args)), show(Input),
+                   show(canon(L)), show(R)]).
+
+show(T) ->
+    S = lists:flatten(io_lib:format("~tp", [T])),
+    case length(S) > 1500 of
+        true -> lists:sublist(S, 1500) ++
+                    io_lib:format("... (~b chars)", [length(S)]);
+        false -> S
+    end.
+
+%%====================================================================
+%% Counts, kept in a public ETS table owned by a long-lived process
+%%====================================================================
+
+-spec stats_start() -> ok.
+stats_start() ->
+    case ets:info(?STATS, owner) of
+        undefined ->
+            Self = self(),
+            Ref = make_ref(),
+            spawn(fun() ->
+                          ets:new(?STATS, [named_table, public, set,
+                                           {write_concurrency, true}]),
+                          Self ! Ref,
+                          receive stop -> ok end
+                  end),
+            receive Ref -> ok end;
+        _ ->
+            ok
+    end.
+
+-spec stats_stop() -> ok.
+stats_stop() ->
+    case ets:info(?STATS, owner) of
+        undefined -> ok;
+        Owner -> Owner ! stop, ok
+    end.
+
+%% Adds Total calls, Identical of them identical, for function Key.
+-spec record(string(), non_neg_integer(), non_neg_integer()) -> ok.
+record(Key, Total, Identical) ->
+    case ets:info(?STATS, owner) of
+        undefined -> ok;
+        _ ->
+            _ = ets:update_counter(?STATS, Key, [{2, Total}, {3, Identical}],
+                                   {Key, 0, 0}),
+            ok
+    end.
+
+-spec summary() -> [{string(), non_neg_integer(), non_neg_integer()}].
+summary() ->
+    case ets:info(?STATS, owner) of
+        undefined -> [];
+        _ -> lists:sort(ets:tab2list(?STATS))
+    end.
+
+-spec format_summary([{string(), non_neg_integer(), non_neg_integer()}]) ->
+          iolist().
+format_summary(Rows) ->
+    {T, I} = lists:foldl(fun({_, A, B}, {X, Y}) -> {X + A, Y + B} end,
+                         {0, 0}, Rows),
+    Line = io_lib:format("~-34s ~9s ~9s~n", ["function", "cases",
+                                             "identical"]),
+    Sep = [lists:duplicate(54, $-), $\n],
+    [Line, Sep,
+     [io_lib:format("~-34ts ~9b ~9b~ts~n",
+                    [K, A, B, case A =:= B of true -> ""; false -> "  <--" end])
+      || {K, A, B} <- Rows],
+     Sep, io_lib:format("~-34s ~9b ~9b~n", ["total", T, I])].
+
+%%====================================================================
+%% Seeds
+%%====================================================================
+
+%% The run's seed: $JINET_SEED, else from the clock.
+-spec seed() -> integer().
+seed() ->
+    case os:getenv("JINET_SEED") of
+        S when is_list(S), S =/= "" ->
+            list_to_integer(string:trim(S));
+        _ ->
+            {A, B, C} = os:timestamp(),
+            (A * 1000000 + B) * 1000000 + C
+    end.
+
+%% Seeds this process's rand from the run's seed and a tag (the case name,
+%% a worker number...), so each case's inputs can be reproduced alone.
+-spec seed_process(integer(), term()) -> ok.
+seed_process(Seed, Tag) ->
+    _ = rand:seed(exsss, {Seed, erlang:phash2(Tag), 16#1e7}),
+    ok.
+
+%%====================================================================
+%% Inputs: address strings
+%%====================================================================
+
+-spec parse_edge_strings() -> [string()].
+parse_edge_strings() ->
+    ipv4_edges() ++ ipv6_edges() ++ embedded_ipv4() ++ unicode_edges().
+
+ipv4_edges() ->
+    ["", "0", "00", "1", "127.1", "0x7f.1", "0X7F.1", "0x7F.0.0.1",
+     "017.0.0.1", "0x", "0X", "0x.1.2.3", "1.0x", "0x0", "0x00000000",
+     "1.2.3.4", "1.2.3.4.5", "1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2..3",
+     "1.2.3.", "1.2.", "1.", ".", "..", "...", "....",
+     "+1.2.3.4", "-0.1.2.3", "-1.2.3.4", "1.+2.3.4", "1.2.3.-0", "1.2.3.+4",
+     "+0", "-0", "+", "-", "0x+f.1", "0x-1.1", "0+1.2.3.4", "1.2.3.4+",
+     "01.02.03.04", "001.002.003.004", "0001.2.3.4",
+     "00000000001.2.3.4", "000000000001.2.3.4", "0000000000001.2.3.4",
+     "0x0000000001.2.3.4", "0x00000000000000001.2.3.4", "0x000000001",
+     "255.255.255.255", "256.1.1.1", "1.256.1.1", "1.1.256.1", "1.1.1.256",
+     "999.1.1.1", "1000.1.1.1", "4294967295", "4294967296", "42949672950",
+     "0xffffffff", "0xFFFFFFFF", "0x100000000", "0x1ffffffff",
+     "037777777777", "040000000000", "0377777777777",
+     "1.16777215", "1.16777216", "255.16777215", "256.1", "0x1.0xffffff",
+     "1.2.65535", "1.2.65536", "1.256.1", "1.2.0xffff", "1.2.0177777",
+     "0377.0377.0377.0377", "0400.0.0.1", "0xff.0xff.0xff.0xff",
+     "0xFF.0xFF.0xFF.0xFF", "0x100.0.0.1", "0xfff.0.0.1",
+     "08", "09", "08.1.1.1", "1.2.3.08", "1.2.3.09", "1.2.3.010", "019",
+     "0x1g", "0xg", "0x0x1", "1.2.3.0x4", "1.2.3.0X4", "1.2.3.04",
+     "0.0.0.0", "00.00.00.00", "0.0", "0.0.0", "0.0.0.0.0",
+     "1.2.3.4 ", " 1.2.3.4", "1.2.3.4\n", "1.2.3.4\t", "1. 2.3.4",
+     "1.2.3.4%", "1.2.3.4%0", "1.2.3.4%eth0", "1.2.3.4:80", "1.2.3.4/24",
+     "1e3", "1.2.3.4e", "a.b.c.d", "0xa.0xb.0xc.0xd", "10.0.0.1",
+     "192.168.42.2", "150.236.20.73", "127.0.0.1", "224.0.0.1",
+     "12345678901", "1234567890", "0123456701", "01234567012",
+     "0x12345678", "0x123456789"].
+
+ipv6_edges() ->
+    ["::", ":::", "::::", ":", "::1", "::0", "1::", "1::2", "::1:2",
+     "0::0", "0:0:0:0:0:0:0:0", "0:0:0:0:0:0:0:1", "::ffff:0:0",
+     "::ffff:1.2.3.4", "::1.2.3.4", "::FFFF:1.2.3.4", "::ffff:1.2.3",
+     "::ffff:1.2.3.4.5", "::ffff:01.2.3.4", "::ffff:256.2.3.4",
+     "::ffff:0x1.2.3.4", "::ffff:1.2.3.04", "::ffff:0.0.0.0",
+     "::ffff:255.255.255.255", "::0.0.0.0", "::0.0.0.1", "::0.0.1.0",
+     "::ffff:1.2.3.", "::ffff:.1.2.3", "::ffff:1..2.3", "::fffe:1.2.3.4",
+     "::FFFF:192.168.42.2", "::192.168.42.2", "0:0:0:0:0:ffff:1.2.3.4",
+     "0:0:0:0:0:0:1.2.3.4", "1:2:3:4:5:6:1.2.3.4",
+     "fe80::1%lo", "fe80::1%0", "fe80::1%025", "ff02::1%3", "fe80::%",
+     "1::2%0", "fe80::1%", "fe80::1%00", "fe80::1%01", "fe80::1%065535",
+     "fe80::1%065536", "fe80::1%099999", "fe80::1%0x1", "fe80::1%0-1",
+     "fe80::1%0 ", "fe80::1%eth0", "fe80::1%%", "fe80::1%%0",
+     "fe80::1%25", "fe80::1%2525", "fe80::1%1", "fe80::1%9",
+     "fe80:0::1%01", "fe80:1::1%01", "fe80:0:0:0:0:0:0:1%01",
+     "fe80:0:0:0:0:0:0:1%", "fe80:0:0:0:0:0:0:1%lo",
+     "fe80:1:0:0:0:0:0:1%01", "FE80::1%01", "Fe80::1%01", "FE80::1%lo",
+     "ff02::1%01", "ff02::%01", "ff02::%", "FF02::1%01", "ff01::1%01",
+     "ff02:0:1::1%01", "fe80::1:2:3:4:5%01", "fe80::1:2:3:4:5:6%01",
+     "fe80%01", "fe80:%01", "fe80::%01", "fe80::1%01%02",
+     "fe80::1.2.3.4%01", "fe80::1.2.3.4", "fe80::1%01.2.3.4",
+     "::%01", "::1%01", "1::%", "%", "%01", "::%",
+     "fe80::204:acff:fe17:bf38", "3ffe:b80:1f8d:2:204:acff:fe17:bf38",
+     "3FFE:B80:1F8D:2:204:ACFF:FE17:BF38", "2001:db8::1", "2001:DB8::1",
+     "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7",
+     "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1::3:4:5:6:7:8",
+     "1:2:3:4:5:6::8", "1:2:3:4:5:6:7::8", "::1:2:3:4:5:6:7:8",
+     "1:2:3:4:5:6:7:8::", "1:2:3:4:5:6::", "1:2:3:4:5::", "::1:2:3:4:5:6",
+     ":1:2:3:4:5:6:7", "1:2:3:4:5:6:7:", ":1::", "::1:", "1:::2",
+     "1::2::3", "::1::", "1:2:3::4:5::6", "12345::", "::12345",
+     "00000::", "0000::", "0000:0000::", "ffff::", "FFFF::", "fffff::",
+     "abcd:EF01::", "ABCD::", "aBcD::eF", "g::", "::g", "::G", "1:g::",
+     "[::1]", "::1/128", "::1 ", " ::1", "::1\n", "fe80::1%eth0\n",
+     "1.2.3.4::", "1.2.3.4::1", "1:1.2.3.4:2", "::1.2.3.4:1", "::1.2.3",
+     "::1.2", "::1.", "::.1", "::1.2.3.4.", "::1.2.3.4.5", "::01.2.3.4",
+     "::1.2.3.04", "::256.1.1.1", "::1.2.3.256", "::0x1.2.3.4",
+     "::ffff:1.2.3.4%01", "1:2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5:1.2.3.4",
+     "1:2:3:4:5:6:7:8:1.2.3.4", "::1:2:3:4:5:1.2.3.4",
+     "::1:2:3:4:5:6:1.2.3.4", "1::1.2.3.4", "1:2::3:4:1.2.3.4",
+     "0x1::", "0X1::", "::0x1", "+1::", "-1::", "::-1", "::+1",
+     "1:+2::", "fe80::+1", "0:0:0:0:0:0:0:0:0"].
+
+%% An IPv4 part after every number of leading words, with and without "::"
+%% at every place.
+embedded_ipv4() ->
+    Words = ["1", "a", "ffff", "0", "BEEF", "00", "12", "3"],
+    Tails = ["1.2.3.4", "255.255.255.255", "0.0.0.0", "1.2.3", "01.2.3.4",
+             "1.2.3.4.5"],
+    lists:append(
+      [begin
+           Pre = lists:sublist(Words, P),
+           Plain = [string:join(Pre ++ [T], ":") || T <- Tails],
+           Compressed =
+               [string:join(lists:sublist(Pre, C), ":") ++ "::" ++
+                    string:join(lists:nthtail(C, Pre) ++ [T], ":")
+                || C <- lists:seq(0, P), T <- ["1.2.3.4", "1.2.3"]],
+           Plain ++ Compressed
+       end || P <- lists:seq(0, 8)]).
+
+unicode_edges() ->
+    ["１.２.３.４", "1.2.3.４", [16#661, $., 16#662, $., 16#663, $., 16#664],
+     "1.2.3.4é", "é", "ü::1", "fe80::1%é", "fe80::1%ü", "fe80::1%0é",
+     [16#10FFFF], "1.2.3." ++ [16#10FFFF], "::ffff:" ++ [16#661, $., $2, $.,
+                                                          $3, $., $4],
+     [16#FF10, 16#FF10, $:, $:], "ǅ", "ａ::", "::ｆ", "fe80::1%ǅ",
+     [$1, 16#2024, $2, 16#2024, $3, 16#2024, $4], [0], "1.2.3.4" ++ [0],
+     "fe80::1%" ++ [0], [$1, 255, $2], [255, 255], [256], "0x" ++ [256]].
+
+%% Inputs that are not (proper, character) strings.
+-spec parse_non_strings() -> [term()].
+parse_non_strings() ->
+    ['1.2.3.4', '::1', foo, undefined, true, nil, '',
+     <<"1.2.3.4">>, <<"::1">>, <<>>, <<1:3>>,
+     0, 1, 16#7f000001, -1, 1 bsl 64, -(1 bsl 64), 1 bsl 200,
+     1.0, 49.0, 1.2e300, -0.0,
+     {}, {1, 2, 3, 4}, {"1.2.3.4"}, {0, 0, 0, 0, 0, 0, 0, 1},
+     self(), make_ref(), fun erlang:abs/1, #{}, #{a => 1},
+     [$1 | foo], "1.2.3.4" ++ foo, [$f, $e, $8, $0, $:, $:, $1, $% | foo],
+     "::" ++ foo, "1.2.3." ++ foo, "1.2.3.4." ++ foo, "fe80::1%0" ++ foo,
+     "fe80::1%01" ++ foo, "fe80::1%012" ++ foo, "fe80::1%" ++ [$a | b],
+     "::ffff:1.2.3.4" ++ bar, [$1, $., $2 | 3], "0x" ++ foo, "0" ++ foo,
+     "0x1" ++ foo, "01" ++ foo, "1:2" ++ foo, "1::" ++ <<"2">>,
+     "::1" ++ foo, "1" ++ 1.0, [$: | $:], [[]], [[$1]], ["1.2.3.4"],
+     [<<"1">>], ['1', '.'], [a], "1.2.3." ++ [a], [foo, $1],
+     "fe80::1%" ++ [foo], "fe80::1%0" ++ [foo], "::" ++ [foo],
+     "1.2.3.4" ++ [foo], [[$1], $., $2], "::ffff:" ++ [self()],
+     [49.0], [49.5], [48.0], "1.2.3." ++ [52.0], [48.0, $x, $1],
+     "0x" ++ [55.0, 70.0], "0" ++ [55.0], [$f, $e, $8, $0, $:, $:, 49.0],
+     "::" ++ [49.0], "::" ++ [97.0], "::" ++ [65.0], [$1, 46.0, $2],
+     "fe80::1%0" ++ [49.0], "fe80::1%0" ++ [49.5], "fe80::1%" ++ [48.0, 49.0],
+     "fe80::1%0" ++ [57.0, 57.0, 57.0, 57.0, 57.0], "fe80::1%" ++ [48.0],
+     "ff02::1%0" ++ [50.0], "::ffff:1.2.3." ++ [52.0], "1.2.3.4%" ++ [49.0],
+     [-1], [1 bsl 70], "1.2.3." ++ [-1], "fe80::1%0" ++ [1 bsl 70],
+     "fe80::1%" ++ [-5], "fe80::1%0" ++ [-5], "::" ++ [-1], [$1, -46, $2],
+     "1." ++ [1 bsl 70], "fe80::1%" ++ [1 bsl 70],
+     lists:duplicate(5000, $1), "1." ++ lists:duplicate(1000, $0) ++ "1",
+     lists:duplicate(2000, $:), "::" ++ lists:duplicate(20000, $a),
+     "fe80::1%0" ++ lists:duplicate(10000, $0),
+     "fe80::1%" ++ lists:duplicate(10000, $x),
+     "fe80::1%0" ++ lists:duplicate(50, $9),
+     lists:append(lists:duplicate(500, "1.")),
+     lists:append(lists:duplicate(500, "1:")),
+     lists:append(lists:duplicate(300, "ffff:")) ++ ":",
+     lists:duplicate(100000, $0)].
+
+-define(ALPHABET, "0123456789abcdefABCDEFxX.:%").
+-define(OTHER, [$-, $+, $\s, $g, $G, $/, $[, $], $z, $l, $o, $\n, $\t, 0,
+                16#e9, 16#661, 16#FF11, 16#10FFFF, $_, $,]).
+
+%% Random string over an address-like alphabet, length 0..45.
+-spec random_address_string() -> string().
+random_address_string() ->
+    [random_char() || _ <- lists:seq(1, rand:uniform(46) - 1)].
+
+random_char() ->
+    case rand:uniform(40) of
+        1 -> pick(?OTHER);
+        _ -> pick(?ALPHABET)
+    end.
+
+pick(L) -> lists:nth(rand:uniform(length(L)), L).
+
+%% A random parse input: a third pure noise, the rest well-formed addresses
+%% in random spellings, half of those slightly damaged.
+-spec random_parse_input() -> string().
+random_parse_input() ->
+    case rand:uniform(6) of
+        1 -> random_address_string();
+        2 -> random_address_string();
+        3 -> ipv4_text(random_ipv4());
+        4 -> ipv6_text(random_ipv6());
+        5 -> mutate(ipv4_text(random_ipv4()));
+        6 -> mutate(ipv6_text(random_ipv6()))
+    end.
+
+%% The edge lists, the non-strings, and random inputs: at least N in all.
+-spec parse_inputs(pos_integer()) -> [[term()]].
+parse_inputs(N) ->
+    Fixed = parse_edge_strings() ++ parse_non_strings(),
+    Random = [random_parse_input()
+              || _ <- lists:seq(1, max(N - length(Fixed), N div 2))],
+    [[I] || I <- Fixed ++ Random].
+
+random_ipv4() ->
+    {byte(), byte(), byte(), byte()}.
+
+byte() ->
+    case rand:uniform(5) of
+        1 -> 0;
+        2 -> 255;
+        3 -> rand:uniform(10) - 1;
+        _ -> rand:uniform(256) - 1
+    end.
+
+word() ->
+    case rand:uniform(8) of
+        N when N =< 4 -> 0;
+        5 -> rand:uniform(16) - 1;
+        6 -> 16#ffff;
+        _ -> rand:uniform(16#10000) - 1
+    end.
+
+nonzero_word() ->
+    rand:uniform(16#ffff).
+
+random_ipv6() ->
+    case rand:uniform(8) of
+        1 -> {16#fe80, nonzero_word(), word(), word(), word(), word(),
+              word(), word()};
+        2 -> {16#ff02, nonzero_word(), word(), word(), word(), word(),
+              word(), word()};
+        3 -> {0, 0, 0, 0, 0, 16#ffff, word(), word()};
+        4 -> {0, 0, 0, 0, 0, 0, word(), word()};
+        5 -> list_to_tuple([rand:uniform(16#10000) - 1
+                            || _ <- lists:seq(1, 8)]);
+        6 -> {16#fe80, 0, 0, 0, word(), word(), word(), word()};
+        _ -> list_to_tuple([word() || _ <- lists:seq(1, 8)])
+    end.
+
+%% IPv4 tuple as text: half plain dotted decimal, half 1 to 4 parts, each
+%% decimal, octal or hex.
+ipv4_text({_, _, _, _} = T) ->
+    case rand:uniform(2) of
+        1 -> string:join([integer_to_list(X) || X <- tuple_to_list(T)], ".");
+        2 -> ipv4_text_any(T)
+    end.
+
+ipv4_text_any({A, B, C, D}) ->
+    Parts = case rand:uniform(8) of
+                1 -> [(A bsl 24) bor (B bsl 16) bor (C bsl 8) bor D];
+                2 -> [A, (B bsl 16) bor (C bsl 8) bor D];
+                3 -> [A, B, (C bsl 8) bor D];
+                _ -> [A, B, C, D]
+            end,
+    string:join([number_text(P) || P <- Parts], ".").
+
+number_text(N) ->
+    case rand:uniform(6) of
+        1 -> "0" ++ zeros() ++ integer_to_list(N, 8);
+        2 -> pick(["0x", "0X"]) ++ zeros() ++ case_(integer_to_list(N, 16));
+        _ -> integer_to_list(N)
+    end.
+
+zeros() ->
+    lists:duplicate(max(0, rand:uniform(6) - 4), $0).
+
+case_(S) ->
+    case rand:uniform(3) of
+        1 -> string:lowercase(S);
+        2 -> string:uppercase(S);
+        3 -> [case rand:uniform(2) of 1 -> string:to_upper(Ch);
+                                      2 -> string:to_lower(Ch) end
+              || Ch <- S]
+    end.
+
+%% IPv6 tuple as text: leading zeros, case, "::" at a random zero run (or
+%% none), dotted IPv4 tail, scope suffix, all at random.
+ipv6_text(T) ->
+    Ws = tuple_to_list(T),
+    {Head, V4} = case rand:uniform(4) of
+                     1 ->
+                         [_, _, _, _, _, _, G, H] = Ws,
+                         {lists:sublist(Ws, 6),
+                          [string:join([integer_to_list(X) ||
+                                           X <- [G bsr 8, G band 255,
+                                                 H bsr 8, H band 255]], ".")]};
+                     _ ->
+                         {Ws, []}
+                 end,
+    Texts = [hex_word(W) || W <- Head],
+    Body = compress(Head, Texts, V4),
+    Body ++ case rand:uniform(5) of
+                1 -> "%" ++ pick(["", "0", "00", "01", "025", "lo", "eth0",
+                                  "%", "1", "0" ++ integer_to_list(
+                                                      rand:uniform(70000)),
+                                  integer_to_list(rand:uniform(99))]);
+                _ -> ""
+            end.
+
+hex_word(W) ->
+    S = case_(integer_to_list(W, 16)),
+    case rand:uniform(6) of
+        1 -> lists:duplicate(max(0, 4 - length(S)), $0) ++ S;
+        2 -> "0" ++ S;
+        _ -> S
+    end.
+
+compress(Words, Texts, V4) ->
+    Runs = zero_runs(Words, 1, []),
+    case Runs =/= [] andalso rand:uniform(4) > 1 of
+        true ->
+            {Start, Len} = pick(Runs),
+            Before = lists:sublist(Texts, Start - 1),
+            After = lists:nthtail(Start - 1 + Len, Texts),
+            string:join(Before, ":") ++ "::" ++ string:join(After ++ V4, ":");
+        false ->
+            string:join(Texts ++ V4, ":")
+    end.
+
+%% All runs of zero words, as {Start, Length}, every sub-run included.
+zero_runs([], _, Acc) ->
+    lists:reverse(Acc);
+zero_runs([0 | _] = Ws, I, Acc) ->
+    N = length(lists:takewhile(fun(W) -> W =:= 0 end, Ws)),
+    zero_runs(tl(Ws), I + 1, [{I, L} || L <- lists:seq(N, 1, -1)] ++ Acc);
+zero_runs([_ | Ws], I, Acc) ->
+    zero_runs(Ws, I + 1, Acc).
+
+mutate(S) ->
+    lists:foldl(fun(_, Acc) -> mutate1(Acc) end, S,
+                lists:seq(1, rand:uniform(3))).
+
+mutate1([]) ->
+    [random_char()];
+mutate1(S) ->
+    I = rand:uniform(length(S)),
+    {A, [C | B]} = lists:split(I - 1, S),
+    case rand:uniform(4) of
+        1 -> A ++ B;
+        2 -> A ++ [random_char(), C | B];
+        3 -> A ++ [random_char() | B];
+        4 -> A ++ [C, C | B]
+    end.
+
+%%====================================================================
+%% Inputs: tuples for ntoa/1 and ipv4_mapped_ipv6_address/1
+%%====================================================================
+
+-spec random_ip_tuple() -> tuple().
+random_ip_tuple() ->
+    case rand:uniform(3) of
+        1 -> random_ipv4();
+        _ -> random_ipv6()
+    end.
+
+%% A term that is almost an address: one element out of range, negative,
+%% a float, an atom..., or a wrong size, or not a tuple.
+bad_ip_term() ->
+    case rand:uniform(5) of
+        1 -> spoil(random_ipv4(), 255);
+        2 -> spoil(random_ipv6(), 16#ffff);
+        3 -> list_to_tuple([word() || _ <- lists:seq(1, pick([0, 1, 2, 3, 5,
+                                                              6, 7, 9, 16]))]);
+        4 -> tuple_to_list(random_ip_tuple());
+        5 -> pick([foo, "1.2.3.4", <<1, 2, 3, 4>>, 16#7f000001, 1.0, [], self(),
+                   #{}, {{1, 2, 3, 4}}, {{1, 2, 3, 4}, 80}, make_ref()])
+    end.
+
+spoil(T, Max) ->
+    I = rand:uniform(tuple_size(T)),
+    Old = element(I, T),
+    New = case rand:uniform(10) of
+              1 -> Max + 1;
+              2 -> Max + rand:uniform(1 bsl 20);
+              3 -> -1;
+              4 -> -rand:uniform(1 bsl 20);
+              5 -> float(Old);
+              6 -> Old + 0.5;
+              7 -> pick([foo, '0', "0", <<0>>, [], {}, self()]);
+              8 -> 1 bsl (64 + rand:uniform(100));
+              9 -> -(1 bsl (64 + rand:uniform(100)));
+              10 -> Old - (Max + 1)
+          end,
+    setelement(I, T, New).
+
+ntoa_edges() ->
+    [{0, 0, 0, 0}, {255, 255, 255, 255}, {127, 0, 0, 1}, {256, 0, 0, 0},
+     {-1, 0, 0, 0}, {1.0, 2, 3, 4}, {1, 2, 3, 4.0}, {a, b, c, d},
+     {0, 0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0, 1},
+     {0, 0, 0, 0, 0, 0, 0, 2}, {0, 0, 0, 0, 0, 0, 1, 0},
+     {0, 0, 0, 0, 0, 0, 0, 16#ffff}, {0, 0, 0, 0, 0, 0, 16#ffff, 0},
+     {0, 0, 0, 0, 0, 16#ffff, 0, 0}, {0, 0, 0, 0, 0, 16#ffff, 0, 1},
+     {0, 0, 0, 0, 0, 16#ffff, 16#c0a8, 16#2a02},
+     {0, 0, 0, 0, 0, 16#fffe, 1, 2}, {0, 0, 0, 0, 1, 16#ffff, 1, 2},
+     {0, 0, 0, 0, 0, 65535.0, 1, 2}, {0, 0, 0, 0, 0, 0, 0, 1.0},
+     {0.0, 0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0, -1},
+     {16#fe80, 0, 0, 0, 0, 0, 0, 1}, {16#fe80, 1, 0, 0, 0, 0, 0, 1},
+     {16#fe80, 16#ffff, 0, 0, 0, 0, 0, 0}, {16#fe80, 1, 1, 0, 0, 0, 0, 1},
+     {16#fe80, 1, 0, 0, 1, 0, 0, 1}, {16#ff02, 3, 0, 0, 0, 0, 0, 1},
+     {16#ff02, 0, 0, 0, 0, 0, 0, 1}, {16#ff01, 3, 0, 0, 0, 0, 0, 1},
+     {16#fe80, 1, 2, 3, 4, 5, 6, 7}, {16#fe80, 1.0, 0, 0, 0, 0, 0, 1},
+     {1, 0, 0, 1, 0, 0, 0, 1}, {1, 0, 0, 0, 1, 0, 0, 1},
+     {1, 0, 1, 0, 1, 0, 1, 0}, {0, 1, 0, 1, 0, 1, 0, 1},
+     {1, 0, 0, 1, 1, 0, 0, 1}, {0, 0, 1, 0, 0, 1, 0, 0},
+     {1, 2, 3, 4, 5, 6, 7, 8}, {16#ffff, 16#ffff, 16#ffff, 16#ffff,
+                                16#ffff, 16#ffff, 16#ffff, 16#ffff},
+     {16#10000, 0, 0, 0, 0, 0, 0, 0}, {16#3ffe, 16#b80, 16#1f8d, 2, 16#204,
+                                       16#acff, 16#fe17, 16#bf38},
+     {}, {1}, {1, 2, 3}, {1, 2, 3, 4, 5}, {1, 2, 3, 4, 5, 6, 7},
+     {1, 2, 3, 4, 5, 6, 7, 8, 9}, [127, 0, 0, 1], "127.0.0.1", foo, 1,
+     <<127, 0, 0, 1>>, {{127, 0, 0, 1}}, {1 bsl 70, 0, 0, 0},
+     {-(1 bsl 70), 0, 0, 0}, {0, 0, 0, 0, 0, 0, 1 bsl 70, 0}].
+
+-spec ntoa_inputs(pos_integer()) -> [[term()]].
+ntoa_inputs(N) ->
+    Edges = ntoa_edges(),
+    Random = [case rand:uniform(4) of
+                  1 -> bad_ip_term();
+                  _ -> random_ip_tuple()
+              end || _ <- lists:seq(1, max(N - length(Edges), N div 2))],
+    [[T] || T <- Edges ++ Random].
+
+mapped_edges() ->
+    [{0, 0, 0, 0}, {255, 255, 255, 255}, {192, 168, 42, 2}, {256, 0, 0, 0},
+     {-1, 0, 0, 0}, {-1, -1, -1, -1}, {0, 0, 0, -256}, {-(1 bsl 70), 1, 2, 3},
+     {1 bsl 70, 1, 2, 3}, {1.0, 2, 3, 4}, {1, 2, 3, 4.0}, {a, 2, 3, 4},
+     {0, 0, 0, 0, 0, 16#ffff, 16#c0a8, 16#2a02}, {0, 0, 0, 0, 0, 0, 0, 0},
+     {1, 2, 3, 4, 5, 6, 7, 8}, {16#ffff, 16#ffff, 16#ffff, 16#ffff,
+                                16#ffff, 16#ffff, 16#ffff, 16#ffff},
+     {0, 0, 0, 0, 0, 0, 16#10000, 0}, {0, 0, 0, 0, 0, 0, -1, -1},
+     {0, 0, 0, 0, 0, 0, -(1 bsl 70), 1}, {0, 0, 0, 0, 0, 0, 1.0, 1},
+     {-1, 0, 0, 0, 0, 0, 0, 0}, {1 bsl 70, 0, 0, 0, 0, 0, 0, 0},
+     {}, {1, 2, 3}, {1, 2, 3, 4, 5}, {1, 2, 3, 4, 5, 6, 7},
+     {1, 2, 3, 4, 5, 6, 7, 8, 9}, foo, "1.2.3.4", [1, 2, 3, 4], 1, 1.0,
+     <<1, 2, 3, 4>>, self(), #{}].
+
+-spec mapped_inputs(pos_integer()) -> [[term()]].
+mapped_inputs(N) ->
+    Edges = mapped_edges(),
+    Random = [case rand:uniform(6) of
+                  1 -> bad_ip_term();
+                  2 -> negative_tuple();
+                  _ -> random_ip_tuple()
+              end || _ <- lists:seq(1, max(N - length(Edges), N div 2))],
+    [[T] || T <- Edges ++ Random].
+
+%% All-integer tuples with negative (sometimes huge) elements: the guard
+%% (D1 bor ...) < 256 lets negatives through.
+negative_tuple() ->
+    T = random_ip_tuple(),
+    lists:foldl(fun(_, Acc) ->
+                        I = rand:uniform(tuple_size(Acc)),
+                        V = case rand:uniform(3) of
+                                1 -> -rand:uniform(300);
+                                2 -> -rand:uniform(1 bsl 20);
+                                3 -> -(1 bsl (60 + rand:uniform(80)))
+                            end,
+                        setelement(I, Acc, V)
+                end, T, lists:seq(1, rand:uniform(3))).
+
+%%====================================================================
+%% Inputs: format_error/1
+%%====================================================================
+
+%% The atoms listed under POSIX ERROR CODES in the manual:
+%% {ok, Atoms} | {error, Why}.
+-spec manual_posix_atoms(file:filename() | undefined) ->
+          {ok, [atom()]} | {error, term()}.
+manual_posix_atoms(undefined) ->
+    {error, no_root};
+manual_posix_atoms(File) ->
+    case file:read_file(File) of
+        {ok, Bin} ->
+            case binary:split(Bin, <<"POSIX ERROR CODES">>) of
+                [_, Section] ->
+                    {match, Ms} = re:run(Section,
+                                         "^\\s*([a-z][a-z0-9_]*) - ",
+                                         [multiline, global,
+                                          {capture, all_but_first, list}]),
+                    case [list_to_atom(A) || [A] <- Ms] of
+                        [] -> {error, {no_atoms_in_section, File}};
+                        Atoms -> {ok, Atoms}
+                    end;
+                _ ->
+                    {error, {no_posix_section, File}}
+            end;
+        {error, Why} ->
+            {error, {File, Why}}
+    end.
+
+%% The same list, for when the manual cannot be read.
+-spec fallback_posix_atoms() -> [atom()].
+fallback_posix_atoms() ->
+    [e2big, eacces, eaddrinuse, eaddrnotavail, eadv, eafnosupport, eagain,
+     ealign, ealready, ebade, ebadf, ebadfd, ebadmsg, ebadr, ebadrpc,
+     ebadrqc, ebadslt, ebfont, ebusy, echild, echrng, ecomm, econnaborted,
+     econnrefused, econnreset, edeadlk, edeadlock, edestaddrreq, edirty, edom,
+     edotdot, edquot, eduppkg, eexist, efault, efbig, ehostdown, ehostunreach,
+     eidrm, einit, einprogress, eintr, einval, eio, eisconn, eisdir, eisnam,
+     el2hlt, el2nsync, el3hlt, el3rst, elbin, elibacc, elibbad, elibexec,
+     elibmax, elibscn, elnrng, eloop, emfile, emlink, emsgsize, emultihop,
+     enametoolong, enavail, enet, enetdown, enetreset, enetunreach, enfile,
+     enoano, enobufs, enocsi, enodata, enodev, enoent, enoexec, enolck,
+     enolink, enomem, enomsg, enonet, enopkg, enoprotoopt, enospc, enosr,
+     enosym, enosys, enotblk, enotconn, enotdir, enotempty, enotnam, enotsock,
+     enotsup, enotty, enotuniq, enxio, eopnotsupp, eperm, epfnosupport, epipe,
+     eproclim, eprocunavail, eprogmismatch, eprogunavail, eproto,
+     eprotonosupport, eprototype, erange, erefused, eremchg, eremdev, eremote,
+     eremoteio, eremoterelease, erofs, erpcmismatch, erremote, eshutdown,
+     esocktnosupport, espipe, esrch, esrmnt, estale, esuccess, etime,
+     etimedout, etoomanyrefs, etxtbsy, euclean, eunatch, eusers, eversion,
+     ewouldblock, exdev, exfull, nxdomain].
+
+%% The manual's atoms plus the posix() type's, the special ones, the
+%% resolver's, unknown atoms and non-atoms.
+-spec format_error_inputs([atom()]) -> [[term()]].
+format_error_inputs(ManualAtoms) ->
+    PosixType = [eaddrinuse, eaddrnotavail, eafnosupport, ealready,
+                 econnaborted, econnrefused, econnreset, edestaddrreq,
+                 ehostdown, ehostunreach, einprogress, eisconn, emsgsize,
+                 enetdown, enetunreach, enopkg, enoprotoopt, enotconn, enotty,
+                 enotsock, eproto, eprotonosupport, eprototype,
+                 esocktnosupport, etimedout, ewouldblock, exbadport, exbadseq],
+    FilePosix = [eacces, eagain, ebadf, ebadmsg, ebusy, edeadlk, edeadlock,
+                 edquot, eexist, efault, efbig, eftype, eintr, einval, eio,
+                 eisdir, eloop, emfile, emlink, emultihop, enametoolong,
+                 enfile, enobufs, enodev, enolck, enolink, enoent, enomem,
+                 enospc, enosr, enostr, enosys, enotblk, enotdir, enotsup,
+                 enxio, eopnotsupp, eoverflow, eperm, epipe, erange, erofs,
+                 espipe, esrch, estale, etxtbsy, exdev],
+    Special = [system_limit, exbadport, exbadseq],
+    Resolver = [nxdomain, formerr, qfmterror, servfail, notimp, refused,
+                badvers, timeout, einval, noname, enotfound, nodata,
+                no_recovery, try_again, badarg, badrpc, closed, emsgsize],
+    Unknown = [foo, undefined, ok, error, true, false, nil, 'EINVAL', 'E2BIG',
+               '', ' ', 'einval ', e, ex, exbad, exbadport2, 'e2big\n',
+               'système', 'ä', unknown, enoerror, eaddrinuse_, posix],
+    NonAtoms = [0, 1, -1, 22, 1 bsl 70, 1.0, "einval", "", <<"einval">>, <<>>,
+                {error, einval}, {einval}, [einval], [], {}, #{}, self(),
+                make_ref(), fun erlang:abs/1, [$e | inval]],
+    [[T] || T <- ManualAtoms ++ PosixType ++ FilePosix ++ Special ++ Resolver ++
+                Unknown ++ NonAtoms].
+
+%%====================================================================
+%% Mixed calls, for concurrency runs
+%%====================================================================
+
+%% {Function, Args} for one random call to a served inet function.
+-spec random_call() -> {atom(), list()}.
+random_call() ->
+    case rand:uniform(12) of
+        1 -> {parse_address, [random_parse_input()]};
+        2 -> {parse_strict_address, [random_parse_input()]};
+        3 -> {parse_ipv4_address, [random_parse_input()]};
+        4 -> {parse_ipv4strict_address, [random_parse_input()]};
+        5 -> {parse_ipv6_address, [random_parse_input()]};
+        6 -> {parse_ipv6strict_address, [random_parse_input()]};
+        7 -> {ntoa, [random_ip_tuple()]};
+        8 -> {ntoa, [bad_ip_term()]};
+        9 -> {ipv4_mapped_ipv6_address, [random_ip_tuple()]};
+        10 -> {ipv4_mapped_ipv6_address, [negative_tuple()]};
+        11 -> {format_error, [pick(fallback_posix_atoms() ++
+                                       [system_limit, foo, 1, "x"])]};
+        12 -> {parse_address, [pick(parse_edge_strings() ++
+                                        parse_non_strings())]}
+    end.
