@@ -64,83 +64,66 @@ public final class AddressFormatter {
 
     /**
      * OTP's scan: {@code head} holds the words before the chosen zero run, {@code run} its length
-     * (0 while none is found), {@code tail} the words after it; a second run becomes the chosen
-     * one as soon as it is longer, the first run's zeros folding back into the words before it.
+     * (0 while none is found), {@code tail} the words after it; {@code alt} counts a later run of
+     * two or more zeros, which becomes the chosen one as soon as it is strictly longer.
      */
     private static String compressed(long[] w) {
         List<Long> head = new ArrayList<>(8);
         List<Long> tail = new ArrayList<>(8);
-        int run = 0;
-        int alt = 0;
         int i = 0;
-        // Find the first double zero.
-        while (i < 8 && run == 0) {
-            if (i + 1 < 8 && w[i] == 0 && w[i + 1] == 0) {
-                run = 2;
-                i += 2;
-            } else {
-                head.add(w[i++]);
-            }
+        while (i < 8 && !doubleZeroAt(w, i)) {
+            head.add(w[i++]);
         }
-        if (run == 0) {
+        if (i == 8) {
             return join(head);
         }
-        // Extend the run, then look for a longer one after it.
-        boolean counting = true;
-        while (i < 8) {
-            if (counting) {
-                if (w[i] == 0) {
-                    run++;
-                    i++;
-                } else {
-                    tail.add(w[i++]);
-                    counting = false;
-                }
+        int run = 2;
+        int alt = 0;
+        boolean extendingRun = true;
+        i += 2;
+        while (true) {
+            if (alt > run) {
+                // The first run's zeros and the words between the runs now precede the new run.
+                addZeros(head, run);
+                head.addAll(tail);
+                tail.clear();
+                run = alt;
+                alt = 0;
+                extendingRun = true;
+            }
+            if (i == 8) {
+                break;
+            }
+            if (extendingRun && w[i] == 0) {
+                run++;
+                i++;
+            } else if (extendingRun || (alt == 0 && !doubleZeroAt(w, i))) {
+                extendingRun = false;
+                tail.add(w[i++]);
             } else if (alt == 0) {
-                if (i + 1 < 8 && w[i] == 0 && w[i + 1] == 0) {
-                    alt = 2;
-                    i += 2;
-                    if (alt > run) {
-                        switchToAlternate(head, tail, run);
-                        run = alt;
-                        alt = 0;
-                        counting = true;
-                    }
-                } else {
-                    tail.add(w[i++]);
-                }
+                alt = 2;
+                i += 2;
+            } else if (w[i] == 0) {
+                alt++;
+                i++;
             } else {
-                if (w[i] == 0) {
-                    alt++;
-                    i++;
-                    if (alt > run) {
-                        switchToAlternate(head, tail, run);
-                        run = alt;
-                        alt = 0;
-                        counting = true;
-                    }
-                } else {
-                    for (int z = 0; z < alt; z++) {
-                        tail.add(0L);
-                    }
-                    alt = 0;
-                    tail.add(w[i++]);
-                }
+                addZeros(tail, alt);
+                alt = 0;
+                tail.add(w[i++]);
             }
         }
-        for (int z = 0; z < alt; z++) {
-            tail.add(0L);
-        }
+        addZeros(tail, alt);
         return join(head) + "::" + join(tail);
     }
 
-    /** The first run's zeros and the words between the runs join the words before the new run. */
-    private static void switchToAlternate(List<Long> head, List<Long> tail, int run) {
-        for (int z = 0; z < run; z++) {
-            head.add(0L);
+    private static boolean doubleZeroAt(long[] w, int i) {
+        return i + 1 < w.length && w[i] == 0 && w[i + 1] == 0;
+    }
+
+    private static void addZeros(List<Long> words, int n) {
+        for (int z = 0; z < n; z++) {
+            words.add(0L);
         }
-        head.addAll(tail);
-        tail.clear();
     }
 
     private static String join(List<Long> words) {
