@@ -1,6 +1,6 @@
 package jinet;
 
-import com.ericsson.otp.erlang.OtpMbox;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jinet.call.Exports;
 import jinet.call.RexServer;
+import jinet.call.SpawnService;
 import jinet.dist.CookieFile;
 import jinet.dist.EpmdLauncher;
-import jinet.dist.JinetNode;
+import jinet.dist.DistNode;
 import jinet.dist.NodeName;
 import jinet.inet.InetModule;
 import org.slf4j.Logger;
@@ -55,14 +56,11 @@ public final class Main {
                 : CookieFile.readOrCreate(CookieFile.defaultPath());
 
         EpmdLauncher.ensureRunning();
-        JinetNode node = JinetNode.start(name, cookie);
         Exports exports = new Exports();
         InetModule.exportTo(exports);
-
         ExecutorService workers = workerPool();
-        OtpMbox rex = node.registeredMailbox("rex");
-        Thread rexThread = new Thread(new RexServer(rex, exports, workers), "rex");
-        rexThread.start();
+        DistNode node = DistNode.start(name, cookie, new SpawnService(exports, workers));
+        node.register("rex", new RexServer(exports, workers));
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping {}", node.name());
@@ -74,6 +72,8 @@ public final class Main {
         log.info("node {} registered with EPMD on port {}", node.name(), EpmdLauncher.port());
         System.out.println("jinet " + node.name() + " ready");
         System.out.flush();
+        // Every runtime thread is a daemon; the node lives until a signal ends the JVM.
+        new CountDownLatch(1).await();
     }
 
     /**

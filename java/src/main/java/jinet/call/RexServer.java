@@ -2,14 +2,13 @@ package jinet.call;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
-import com.ericsson.otp.erlang.OtpErlangExit;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangTuple;
-import com.ericsson.otp.erlang.OtpMbox;
-import com.ericsson.otp.erlang.OtpMsg;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executor;
+import jinet.dist.LocalProcess;
+import jinet.dist.Message;
+import jinet.dist.ProcessHandler;
 import jinet.term.Terms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,63 +19,31 @@ import org.slf4j.LoggerFactory;
  * C nodes, and casts. Unlike BEAM's rex, block calls do not queue behind each other: every
  * request runs on the worker pool, so a slow call never delays the others.
  */
-public final class RexServer implements Runnable {
+public final class RexServer implements ProcessHandler {
     private static final Logger log = LoggerFactory.getLogger(RexServer.class);
     private static final OtpErlangAtom REX = Terms.atom("rex");
 
-    private final OtpMbox mbox;
     private final Exports exports;
-    private final ExecutorService workers;
+    private final Executor workers;
 
-    public RexServer(OtpMbox mbox, Exports exports, ExecutorService workers) {
-        this.mbox = mbox;
+    public RexServer(Exports exports, Executor workers) {
         this.exports = exports;
         this.workers = workers;
     }
 
     @Override
-    public void run() {
-        while (true) {
-            OtpMsg msg;
-            try {
-                msg = mbox.receiveMsg();
-            } catch (OtpErlangExit e) {
-                log.debug("rex mailbox closed: {}", e.reason());
-                return;
-            }
-            if (msg == null) {
-                return;
-            }
-            if (msg.type() != OtpMsg.sendTag && msg.type() != OtpMsg.regSendTag) {
-                continue; // links and exits carry no request
-            }
-            try {
-                workers.execute(() -> handle(msg));
-            } catch (RejectedExecutionException e) {
-                if (workers.isShutdown()) {
-                    return;
-                }
-                log.warn("worker pool full; dropping a rex request");
-            }
-        }
+    public void onMessage(LocalProcess self, Message message) {
+        workers.execute(() -> handle(self, message));
     }
 
-    private void handle(OtpMsg msg) {
+    private void handle(LocalProcess self, Message message) {
         OtpErlangObject request;
         try {
-            request = msg.getMsg();
+            request = message.term();
         } catch (OtpErlangDecodeException e) {
             log.warn("undecodable message to rex: {}", e.getMessage());
             return;
         }
-        try {
-            dispatch(request);
-        } catch (RuntimeException e) {
-            log.error("rex request {} failed", request, e);
-        }
-    }
-
-    private void dispatch(OtpErlangObject request) {
         OtpErlangTuple t = request instanceof OtpErlangTuple ? (OtpErlangTuple) request : null;
         if (t == null) {
             return;
@@ -88,7 +55,7 @@ public final class RexServer implements Runnable {
             OtpErlangTuple call = callRequest(t.elementAt(2));
             if (call != null && from.arity() == 2 && from.elementAt(0) instanceof OtpErlangPid) {
                 // Sent to the pid, not to an alias: the caller's receive matches the tag either way.
-                mbox.send((OtpErlangPid) from.elementAt(0), Terms.tuple(from.elementAt(1), execute(call)));
+                self.send((OtpErlangPid) from.elementAt(0), Terms.tuple(from.elementAt(1), execute(call)));
             }
             return;
         }
@@ -105,10 +72,10 @@ public final class RexServer implements Runnable {
             OtpErlangPid from = (OtpErlangPid) t.elementAt(0);
             OtpErlangTuple call = callRequest(t.elementAt(1));
             if (call != null && Terms.isAtom(call.elementAt(0), "call")) {
-                mbox.send(from, Terms.tuple(REX, execute(call)));
+                self.send(from, Terms.tuple(REX, execute(call)));
             } else if (Terms.isAtom(t.elementAt(1), "features_request")) {
-                // No erpc here yet: spawn_request is not served, so claim no features.
-                mbox.send(from, Terms.tuple(Terms.atom("features_reply"), Terms.atom(mbox.self().node()), Terms.NIL));
+                self.send(from, Terms.tuple(Terms.atom("features_reply"), Terms.atom(self.pid().node()),
+                        Terms.list(Terms.atom("erpc"))));
             }
         }
     }

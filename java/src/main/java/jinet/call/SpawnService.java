@@ -1,0 +1,88 @@
+package jinet.call;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import java.util.concurrent.Executor;
+import jinet.dist.LocalProcess;
+import jinet.dist.SpawnHandler;
+import jinet.term.Terms;
+
+/**
+ * What a spawned process runs. {@code erpc:execute_call/4} and {@code erpc:execute_cast/3} are
+ * what {@code rpc:call}, {@code rpc:cast} and every {@code erpc} function spawn since OTP 23;
+ * they end the process with the reasons OTP's erpc module uses, which the caller's side turns
+ * into results and exceptions. Any other function runs as a process of its own would on BEAM:
+ * it exits normally, or with the error as reason ({@code undef} for what jinet does not serve).
+ */
+public final class SpawnService implements SpawnHandler {
+    private static final OtpErlangAtom ERPC = Terms.atom("erpc");
+
+    private final Exports exports;
+    private final Executor workers;
+
+    public SpawnService(Exports exports, Executor workers) {
+        this.exports = exports;
+        this.workers = workers;
+    }
+
+    @Override
+    public void spawn(LocalProcess process, OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
+        workers.execute(() -> process.exit(run(module, function, args)));
+    }
+
+    private OtpErlangObject run(OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
+        if (module.equals(ERPC) && function.atomValue().equals("execute_call") && args.length == 4) {
+            return executeCall(args[0], args[1], args[2], args[3]);
+        }
+        if (module.equals(ERPC) && function.atomValue().equals("execute_cast") && args.length == 3) {
+            return executeCast(args[0], args[1], args[2]);
+        }
+        try {
+            exports.apply(module, function, Terms.list(args));
+            return Terms.atom("normal");
+        } catch (ErlangException e) {
+            return exitReason(e);
+        }
+    }
+
+    /** {@code exit({Ref, return | throw | exit, Value})} or {@code exit({Ref, error, Reason, Stack})}. */
+    private OtpErlangObject executeCall(OtpErlangObject ref, OtpErlangObject m, OtpErlangObject f, OtpErlangObject a) {
+        try {
+            return Terms.tuple(ref, Terms.atom("return"), exports.apply(m, f, a));
+        } catch (ErlangException e) {
+            switch (e.kind()) {
+                case THROW:
+                    return Terms.tuple(ref, Terms.atom("throw"), e.reason());
+                case EXIT:
+                    return Terms.tuple(ref, Terms.atom("exit"), e.reason());
+                default:
+                    return Terms.tuple(ref, Terms.atom("error"), e.reason(), e.stack());
+            }
+        }
+    }
+
+    /** Exits normally, or with {@code {{exception, {Reason, Stack}}, Stack}} as OTP's does on error. */
+    private OtpErlangObject executeCast(OtpErlangObject m, OtpErlangObject f, OtpErlangObject a) {
+        try {
+            exports.apply(m, f, a);
+            return Terms.atom("normal");
+        } catch (ErlangException e) {
+            if (e.kind() != ErlangException.Kind.ERROR) {
+                return exitReason(e);
+            }
+            return Terms.tuple(Terms.tuple(Terms.atom("exception"), Terms.tuple(e.reason(), e.stack())), e.stack());
+        }
+    }
+
+    /** The reason a process ends with when an exception escapes it. */
+    private static OtpErlangObject exitReason(ErlangException e) {
+        switch (e.kind()) {
+            case EXIT:
+                return e.reason();
+            case THROW:
+                return Terms.tuple(Terms.tuple(Terms.atom("nocatch"), e.reason()), e.stack());
+            default:
+                return Terms.tuple(e.reason(), e.stack());
+        }
+    }
+}
