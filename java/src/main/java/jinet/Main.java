@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jinet.call.Exports;
+import jinet.call.GenServer;
 import jinet.call.NodeModule;
 import jinet.call.RexServer;
 import jinet.call.SpawnService;
@@ -62,7 +63,7 @@ public final class Main {
         ExecutorService workers = workerPool();
         DistNode node = DistNode.start(name, cookie, new SpawnService(exports, workers));
         NodeModule.exportTo(exports, node);
-        node.register("rex", new RexServer(exports, workers));
+        node.register("rex", new GenServer(new RexServer(exports), workers));
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping {}", node.name());
