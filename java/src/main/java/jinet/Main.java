@@ -34,7 +34,8 @@ public final class Main {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("jinet: " + e.getMessage());
-            System.err.println("usage: bin/jinet (-sname NAME | -name NAME[@HOST]) [-setcookie COOKIE] [-kernel KEY VALUE]...");
+            System.err.println("usage: bin/jinet (-sname NAME | -name NAME[@HOST]) [-setcookie COOKIE]"
+                    + " [-epmd external|embedded|auto] [-kernel KEY VALUE]...");
             System.exit(2);
             return;
         }
@@ -57,7 +58,7 @@ public final class Main {
                 ? options.cookie
                 : CookieFile.readOrCreate(CookieFile.defaultPath());
 
-        EpmdLauncher.ensureRunning();
+        EpmdLauncher.Handle epmd = EpmdLauncher.ensure(options.epmd);
         Exports exports = new Exports();
         InetModule.exportTo(exports);
         ExecutorService workers = workerPool();
@@ -69,10 +70,11 @@ public final class Main {
             log.info("stopping {}", node.name());
             node.close();
             workers.shutdown();
+            epmd.close();
         }, "shutdown"));
         exitZeroOnSigterm();
 
-        log.info("node {} registered with EPMD on port {}", node.name(), EpmdLauncher.port());
+        log.info("node {} registered with {}", node.name(), epmd);
         System.out.println("jinet " + node.name() + " ready");
         System.out.flush();
         // Every runtime thread is a daemon; the node lives until a signal ends the JVM.

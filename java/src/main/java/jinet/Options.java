@@ -3,8 +3,12 @@ package jinet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import jinet.dist.epmd.EpmdMode;
 
-/** The command line, in erl's own flags: {@code -sname}, {@code -name}, {@code -setcookie}, {@code -kernel}. */
+/**
+ * The command line, in erl's own flags ({@code -sname}, {@code -name}, {@code -setcookie},
+ * {@code -kernel}) and jinet's {@code -epmd external|embedded|auto}: where EPMD comes from.
+ */
 public final class Options {
     /** {@code -kernel App Key Value}: kept as given for the layers that read kernel parameters. */
     public static final class KernelParameter {
@@ -22,6 +26,7 @@ public final class Options {
     String shortName;
     String longName;
     String cookie;
+    EpmdMode epmd = EpmdMode.AUTO;
     final List<KernelParameter> kernel = new ArrayList<>();
     final List<String> ignored = new ArrayList<>();
 
@@ -38,6 +43,13 @@ public final class Options {
                     break;
                 case "-setcookie":
                     o.cookie = value(args, ++i, a);
+                    break;
+                case "-epmd":
+                    try {
+                        o.epmd = EpmdMode.parse(value(args, ++i, a));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("-epmd takes external, embedded or auto");
+                    }
                     break;
                 case "-kernel":
                     String app = "kernel";

@@ -52,11 +52,6 @@ public final class EpmdLauncher {
         return DEFAULT_PORT;
     }
 
-    /** Same as {@code ensure(EpmdMode.EXTERNAL)}, for callers that predate the modes. */
-    public static void ensureRunning() throws IOException, InterruptedException {
-        ensure(EpmdMode.EXTERNAL);
-    }
-
     /** Makes sure an EPMD answers on {@link #port()}, as {@code mode} says. */
     public static Handle ensure(EpmdMode mode) throws IOException, InterruptedException {
         return ensure(mode, port());

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * stays open; no more than one request is read from it, anything it sends later (or its closing) ends the
  * registration. The answer is ALIVE2_X_RESP (118) with a 32-bit creation when the node's highest
  * distribution version is 6 or more (every OTP 23+ node and JInterface), else the old ALIVE2_RESP (121) with
- * a 16-bit creation 1..3. A name that is new (or no longer remembered) gets the time in seconds plus 1 as
- * its creation; a name registered before gets its previous creation plus 1 (never below 4). A name that is
+ * a 16-bit creation 1..3. A new name gets the time in seconds plus 1 as its creation; a name registered
+ * before (and still remembered) gets its previous creation plus 1 (never below 4); past
+ * 1000 remembered names, a new name takes over the oldest remembered one's creation. A name that is
  * registered already, longer than 255 characters or 1020 bytes, not UTF-8, or extra data over 1020 bytes
  * gets result 1 with creation 99, and epmd keeps that connection open all the same.
  * <li>PORT_PLEASE2_REQ (122): PORT2_RESP (119), result 0 and the node's port, type, protocol, versions,
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * and, as epmd exits then, this server closes itself.
  * <li>STOP_REQ (115): closed without an answer (epmd only honours it with {@code -relaxed_command_check}).
  * <li>Anything else, a length below 1 or of 3058 and more, more bytes than the length announced, a request
- * too short or inconsistent for its type, or a request that is not complete within 60 seconds: the
+ * too short or inconsistent for its type, or 60 seconds of silence before the request is complete: the
  * connection is closed without an answer. ALIVE2, DUMP, KILL and STOP from a peer that is neither loopback
  * nor the address it connected to are closed without an answer as well.
  * </ul>
@@ -61,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * thread (until the 60 s timeout); at most {@code maxConnections} are served at once, further ones are
  * closed on accept as epmd does when it runs out of slots.
  *
- * <p><b>When it closes</b> ({@link #close()}, or a KILL with nothing registered), the listening sockets and
- * every connection are closed, so every registration ends at once. A BEAM node registered with it keeps
+ * <p><b>When it closes</b> ({@link #close()}, as when jinet stops; a KILL with nothing registered; or the
+ * JVM dying, which closes the sockets just the same), the listening sockets and every connection are
+ * closed, so every registration ends at once. A BEAM node registered with it keeps
  * running and keeps the distribution connections it has; what it loses is its entry: other nodes cannot
  * look it up (a {@code net_adm:ping} from a node not yet connected to it answers {@code pang}) and
  * {@code epmd -names} cannot list it. OTP 25's {@code erl_epmd} notices the closed registration connection
@@ -91,7 +93,7 @@ public final class EpmdServer implements AutoCloseable {
     private static final int INBUF_SIZE = 3 * MAXSYMLEN;
     /** How many names of ended registrations epmd remembers (for their creation) before reusing the oldest. */
     private static final int MAX_UNREG_COUNT = 1000;
-    /** epmd closes a connection that has not completed its request within this time (CLOSE_TIMEOUT). */
+    /** epmd closes a connection silent this long before its request is complete (CLOSE_TIMEOUT). */
     private static final int PACKET_TIMEOUT_MS = 60_000;
     /** Connections served at once; epmd's own limit depends on the process's file descriptor limit. */
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
@@ -236,7 +238,7 @@ public final class EpmdServer implements AutoCloseable {
         return port;
     }
 
-    /** Whether it has stopped: {@link #close()}, or a KILL_REQ honoured. */
+    /** Whether it has stopped, or is stopping: {@link #close()}, or a KILL_REQ honoured. */
     public boolean isClosed() {
         return closed;
     }
@@ -388,13 +390,14 @@ public final class EpmdServer implements AutoCloseable {
         }
     }
 
+    /** Ends a connection; its registration and file descriptor are released before the peer can see it close. */
     private void finish(Conn conn) {
-        closeQuietly(conn.socket);
         synchronized (this) {
             unregister(conn);
             connections.remove(conn);
             fds.clear(conn.fd);
         }
+        closeQuietly(conn.socket);
     }
 
     private enum Outcome {
@@ -433,6 +436,9 @@ public final class EpmdServer implements AutoCloseable {
                     }
                     // Refuse registrations from here on, as epmd would by exiting.
                     closed = true;
+                }
+                for (ServerSocket s : listeners) {
+                    closeQuietly(s); // so that whoever reads OK finds the port closed, as after epmd's exit
                 }
                 reply(conn, "OK".getBytes(StandardCharsets.US_ASCII));
                 return Outcome.KILL;

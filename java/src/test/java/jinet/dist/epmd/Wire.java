@@ -15,7 +15,7 @@ import java.util.HexFormat;
 /** A raw EPMD client for tests: bytes out, bytes back, and whether the server closed. */
 final class Wire {
     /** How long a silent, still open connection is watched before it counts as kept open. */
-    static final int QUIET_MS = 400;
+    static final int QUIET_MS = 300;
 
     private Wire() {
     }
