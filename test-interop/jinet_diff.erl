@@ -38,6 +38,10 @@
          random_ip_tuple/0, ntoa_inputs/1, mapped_inputs/1,
          format_error_inputs/1, manual_posix_atoms/1, fallback_posix_atoms/0,
          random_call/0]).
+%% Other call paths' shapes (rpc:call, erpc), fresh counts, wide tables
+-export([local_rpc/3, local_erpc/3, remote_erpc/5, erpc_outcome/1,
+         canon_erpc/1, same_erpc/2, compare_erpc/4, stats_restart/0,
+         stats_stop_sync/0, format_summary/2]).
 
 -define(STATS, jinet_diff_stats).
 -define(CALL_TIMEOUT, 30000).
@@ -1175,3 +1179,154 @@ random_call() ->
         12 -> {parse_address, [pick(parse_edge_strings() ++
                                         parse_non_strings())]}
     end.
+
+%%====================================================================
+%% The shapes of other call paths
+%%====================================================================
+%%
+%% rpc:call/4,5 (erpc underneath since OTP 23, see rpc:rpcify_exception/2):
+%%   value V                     -> V ({badrpc, V} when V is {'EXIT', _})
+%%   error:R with stack St       -> {badrpc,{'EXIT',{R,St}}}
+%%   exit:R                      -> {badrpc,{'EXIT',R}}
+%%   throw:V                     -> V ({badrpc, V} when V is {'EXIT', _})
+%% erpc:call/4,5 (erpc:execute_call/4 and erpc:result/4), written as the
+%% elements of erpc:multicall/4,5's result list, class and reason:
+%%   value V                     -> {ok, V}
+%%   error:R with stack St       -> {error, {exception, R, St}}
+%%                                  ({error, {erpc, system_limit}} when the
+%%                                  argument list itself is the problem)
+%%   exit:R                      -> {exit, {exception, R}}
+%%   throw:V                     -> {throw, V}
+%% and what erpc raises itself: {error, {erpc, timeout | noconnection |
+%% badarg | notsup | ...}}, {exit, {signal, Reason}}.
+
+%% M:F(Args) evaluated here, in rpc:call's shape.
+-spec local_rpc(module(), atom(), list()) -> term().
+local_rpc(M, F, Args) ->
+    try apply(M, F, Args) of
+        {'EXIT', _} = V -> {badrpc, V};
+        V -> V
+    catch
+        throw:{'EXIT', _} = V -> {badrpc, V};
+        throw:V -> V;
+        exit:R -> {badrpc, {'EXIT', R}};
+        error:R:St -> {badrpc, {'EXIT', {R, St}}}
+    end.
+
+%% M:F(Args) evaluated here, in erpc's shape (as erpc:execute_call/4 and
+%% erpc:result/4 would turn it into an outcome of erpc:call/5).
+-spec local_erpc(module(), atom(), list()) -> {atom(), term()}.
+local_erpc(M, F, Args) ->
+    try apply(M, F, Args) of
+        V -> {ok, V}
+    catch
+        throw:V -> {throw, V};
+        exit:R -> {exit, {exception, R}};
+        error:R:St ->
+            case R =:= system_limit andalso erpc_arg_error(Args) of
+                true -> {error, {erpc, R}};
+                false -> {error, {exception, R, St}}
+            end
+    end.
+
+%% erpc:is_arg_error/4: the argument list is too long to apply.
+erpc_arg_error(Args) ->
+    try apply(erpc, nonexisting, Args), false
+    catch error:system_limit -> true;
+          _:_ -> false
+    end.
+
+%% M:F(Args) on Node through erpc:call/5, as {Class, Reason} or {ok, V}.
+-spec remote_erpc(node(), module(), atom(), list(), timeout()) ->
+          {atom(), term()}.
+remote_erpc(Node, M, F, Args, Timeout) ->
+    erpc_outcome(fun() -> erpc:call(Node, M, F, Args, Timeout) end).
+
+%% The outcome of Fun() as {ok, Value} or {Class, Reason}.
+-spec erpc_outcome(fun(() -> term())) -> {atom(), term()}.
+erpc_outcome(Fun) ->
+    try Fun() of
+        V -> {ok, V}
+    catch
+        Class:R -> {Class, R}
+    end.
+
+%% The stack of an error exception (a list of stack frames) as '$stack'.
+-spec canon_erpc(term()) -> term().
+canon_erpc({error, {exception, R, [_ | _] = St}} = T) ->
+    case is_stacktrace(St) of
+        true -> {error, {exception, R, '$stack'}};
+        false -> T
+    end;
+canon_erpc(T) ->
+    T.
+
+-spec same_erpc(term(), term()) -> boolean().
+same_erpc(Beam, Jinet) ->
+    canon_erpc(Beam) =:= canon_erpc(Jinet).
+
+%% As compare/4, through erpc:call/5 to Node, both sides in erpc's shape.
+-spec compare_erpc(atom() | {module(), atom()}, [list()], node(),
+                   string() | undefined) -> [mismatch()].
+compare_erpc(F, ArgsList, Node, Label) when is_atom(F) ->
+    compare_erpc({inet, F}, ArgsList, Node, Label);
+compare_erpc({M, F}, ArgsList, Node, Label) ->
+    Results = [{Args, local_erpc(M, F, Args),
+                remote_erpc(Node, M, F, Args, ?CALL_TIMEOUT)}
+               || Args <- ArgsList],
+    Mismatches = [#{mfa => {M, F, Args}, beam => L, jinet => R}
+                  || {Args, L, R} <- Results, not same_erpc(L, R)],
+    Key = case Label of
+              undefined -> fun(Args) -> label(M, F, length(Args)) end;
+              _ -> fun(_) -> Label end
+          end,
+    Counts = lists:foldl(
+               fun({Args, L, R}, Acc) ->
+                       Same = case same_erpc(L, R) of true -> 1; false -> 0 end,
+                       maps:update_with(Key(Args),
+                                        fun({T, S}) -> {T + 1, S + Same} end,
+                                        {1, Same}, Acc)
+               end, #{}, Results),
+    maps:foreach(fun(K, {T, S}) -> record(K, T, S) end, Counts),
+    Mismatches.
+
+%% A fresh, empty stats table: a table left by an earlier suite (whose
+%% owner may still be on its way out after stats_stop/0) goes first.
+-spec stats_restart() -> ok.
+stats_restart() ->
+    ok = stats_stop_sync(),
+    stats_start().
+
+%% stats_stop/0, returning once the table is gone (at most 5 s).
+-spec stats_stop_sync() -> ok.
+stats_stop_sync() ->
+    case ets:info(?STATS, owner) of
+        undefined ->
+            ok;
+        Owner ->
+            Ref = erlang:monitor(process, Owner),
+            Owner ! stop,
+            receive
+                {'DOWN', Ref, process, Owner, _} -> ok
+            after 5000 ->
+                    erlang:demonitor(Ref, [flush]),
+                    exit(Owner, kill),
+                    ok
+            end
+    end.
+
+%% format_summary/1 with a first column KeyWidth characters wide.
+-spec format_summary([{string(), non_neg_integer(), non_neg_integer()}],
+                     pos_integer()) -> iolist().
+format_summary(Rows, KeyWidth) ->
+    {T, I} = lists:foldl(fun({_, A, B}, {X, Y}) -> {X + A, Y + B} end,
+                         {0, 0}, Rows),
+    W = integer_to_list(KeyWidth),
+    Line = io_lib:format("~-" ++ W ++ "s ~9s ~9s~n",
+                         ["function", "cases", "identical"]),
+    Sep = [lists:duplicate(KeyWidth + 20, $-), $\n],
+    [Line, Sep,
+     [io_lib:format("~-" ++ W ++ "ts ~9b ~9b~ts~n",
+                    [K, A, B, case A =:= B of true -> ""; false -> "  <--" end])
+      || {K, A, B} <- Rows],
+     Sep, io_lib:format("~-" ++ W ++ "s ~9b ~9b~n", ["total", T, I])].

@@ -37,7 +37,11 @@ public final class RexServer implements GenServer.Callbacks {
         }
     }
 
-    /** {@code {From, {call, M, F, A, GroupLeader}}}, answered {@code {rex, Reply}}; and features_request. */
+    /**
+     * Plain messages rex answers: {@code {From, {call, M, F, A, GroupLeader}}} (answered
+     * {@code {rex, Reply}}), {@code {From, {sbcast, Name, Msg}}} and {@code {From, {send, Name, Msg}}}
+     * (rpc:sbcast and rpc:server_call), and {@code {From, features_request}}.
+     */
     @Override
     public void handleInfo(LocalProcess self, OtpErlangObject message) {
         if (!(message instanceof OtpErlangTuple) || ((OtpErlangTuple) message).arity() != 2
@@ -47,12 +51,36 @@ public final class RexServer implements GenServer.Callbacks {
         OtpErlangTuple t = (OtpErlangTuple) message;
         OtpErlangPid from = (OtpErlangPid) t.elementAt(0);
         OtpErlangTuple call = callRequest(t.elementAt(1));
+        OtpErlangTuple forward = nameAndMessage(t.elementAt(1));
+        OtpErlangAtom node = Terms.atom(self.pid().node());
         if (call != null && Terms.isAtom(call.elementAt(0), "call")) {
             self.send(from, Terms.tuple(REX, execute(call)));
+        } else if (forward != null && Terms.isAtom(forward.elementAt(0), "sbcast")) {
+            boolean sent = self.sendToRegistered(((OtpErlangAtom) forward.elementAt(1)).atomValue(), forward.elementAt(2));
+            self.send(from, Terms.tuple(REX, node,
+                    sent ? node : Terms.tuple(Terms.atom("nonexisting_name"), forward.elementAt(1))));
+        } else if (forward != null && Terms.isAtom(forward.elementAt(0), "send")) {
+            // The server named answers the caller itself; rex only reports a missing name.
+            if (!self.sendToRegistered(((OtpErlangAtom) forward.elementAt(1)).atomValue(),
+                    Terms.tuple(from, forward.elementAt(2)))) {
+                self.send(from, Terms.tuple(REX, node, Terms.tuple(Terms.atom("nonexisting_name"), forward.elementAt(1))));
+            }
         } else if (Terms.isAtom(t.elementAt(1), "features_request")) {
-            self.send(from, Terms.tuple(Terms.atom("features_reply"), Terms.atom(self.pid().node()),
+            self.send(from, Terms.tuple(Terms.atom("features_reply"), node,
                     Terms.list(Terms.atom("erpc"))));
         }
+    }
+
+    /** {@code {sbcast | send, Name, Msg}} with an atom for a name, else null. */
+    private static OtpErlangTuple nameAndMessage(OtpErlangObject term) {
+        if (term instanceof OtpErlangTuple) {
+            OtpErlangTuple t = (OtpErlangTuple) term;
+            if (t.arity() == 3 && (Terms.isAtom(t.elementAt(0), "sbcast") || Terms.isAtom(t.elementAt(0), "send"))
+                    && t.elementAt(1) instanceof OtpErlangAtom) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static OtpErlangTuple callRequest(OtpErlangObject term) {

@@ -295,15 +295,19 @@ public final class DistNode implements AutoCloseable {
         OtpErlangRef reqId = (OtpErlangRef) c.elementAt(1);
         OtpErlangPid parent = (OtpErlangPid) c.elementAt(2);
         OtpErlangTuple mfa = (OtpErlangTuple) c.elementAt(4);
-        OtpErlangObject[] opts = Terms.properListElements(c.elementAt(5));
+        SpawnOptions opts = SpawnOptions.parse(c.elementAt(5));
+        if (opts == null) {
+            conn.send(Terms.tuple(new OtpErlangLong(Control.SPAWN_REPLY), reqId, parent, new OtpErlangLong(0),
+                    Terms.atom("badopt")));
+            return;
+        }
         LocalProcess p = newProcess(null, false);
         int flags = 0;
-        for (OtpErlangObject opt : opts == null ? new OtpErlangObject[0] : opts) {
-            if (Terms.isAtom(opt, "link") && p.addLink(parent)) {
-                flags |= Control.SPAWN_REPLY_LINKED;
-            } else if (Terms.isAtom(opt, "monitor") && p.addWatcher(reqId, new LocalProcess.Watcher(parent, null))) {
-                flags |= Control.SPAWN_REPLY_MONITORED;
-            }
+        if (opts.link && p.addLink(parent)) {
+            flags |= Control.SPAWN_REPLY_LINKED;
+        }
+        if (opts.monitor && p.addWatcher(reqId, new LocalProcess.Watcher(parent, null))) {
+            flags |= Control.SPAWN_REPLY_MONITORED;
         }
         conn.send(Terms.tuple(new OtpErlangLong(Control.SPAWN_REPLY), reqId, parent, new OtpErlangLong(flags), p.pid()));
         OtpErlangObject[] args;
@@ -331,6 +335,16 @@ public final class DistNode implements AutoCloseable {
         if (conn != null) {
             conn.send(Terms.tuple(new OtpErlangLong(Control.SEND), Terms.atom(""), to), message);
         }
+    }
+
+    /** {@code Name ! Message} for a name registered here; false when there is none. */
+    boolean sendToRegistered(String name, OtpErlangObject message) {
+        LocalProcess p = names.get(name);
+        if (p == null) {
+            return false;
+        }
+        deliver(p, Message.of(message));
+        return true;
     }
 
     OtpErlangRef monitor(LocalProcess watcher, OtpErlangPid target) {
@@ -375,6 +389,13 @@ public final class DistNode implements AutoCloseable {
         if (e.registeredName != null) {
             names.remove(e.registeredName, p);
         }
+        // Links before monitors, as BEAM ends a process: a linked and monitoring peer sees 'EXIT' first.
+        for (OtpErlangPid linked : e.links) {
+            DistConnection conn = connections.get(linked.node());
+            if (conn != null) {
+                conn.send(Terms.tuple(new OtpErlangLong(Control.EXIT), p.pid(), linked, reason));
+            }
+        }
         e.watchers.forEach((ref, w) -> {
             DistConnection conn = connections.get(w.pid.node());
             if (conn != null) {
@@ -382,12 +403,6 @@ public final class DistNode implements AutoCloseable {
                 conn.send(Terms.tuple(new OtpErlangLong(Control.MONITOR_P_EXIT), who, w.pid, ref, reason));
             }
         });
-        for (OtpErlangPid linked : e.links) {
-            DistConnection conn = connections.get(linked.node());
-            if (conn != null) {
-                conn.send(Terms.tuple(new OtpErlangLong(Control.EXIT), p.pid(), linked, reason));
-            }
-        }
         for (OtpErlangRef ref : e.ownMonitors) {
             OwnMonitor m = ownMonitors.remove(ref);
             DistConnection conn = m == null ? null : connections.get(m.target.node());

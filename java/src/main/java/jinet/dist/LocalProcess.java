@@ -61,6 +61,11 @@ public final class LocalProcess {
         node.send(this, to, message);
     }
 
+    /** {@code Name ! Message} for a name registered on this node; false when there is none. */
+    public boolean sendToRegistered(String name, OtpErlangObject message) {
+        return node.sendToRegistered(name, message);
+    }
+
     /** {@code erlang:monitor(process, Pid)}: a 'DOWN' message reaches this process's handler. */
     public OtpErlangRef monitor(OtpErlangPid target) {
         return node.monitor(this, target);
