@@ -17,7 +17,7 @@
          parse_ipv6strict_address/1, ntoa/1, ipv4_mapped_ipv6_address/1,
          format_error/1, gethostname/1, undef/1,
          client_exports/1, client_node/1, client_calls/1, client_errors/1,
-         client_matches_rex/1, concurrency/1]).
+         client_matches_erpc/1, concurrency/1]).
 
 %% Inputs per function: at least 2,000 each; $JINET_INPUTS for more.
 -define(N, inputs()).
@@ -46,7 +46,7 @@ all() ->
      parse_ipv4strict_address, parse_ipv6_address, parse_ipv6strict_address,
      ntoa, ipv4_mapped_ipv6_address, format_error, gethostname, undef,
      client_exports, client_node, client_calls, client_errors,
-     client_matches_rex, concurrency].
+     client_matches_erpc, concurrency].
 
 %%--------------------------------------------------------------------
 %% Setup
@@ -368,13 +368,13 @@ client_errors(Config) ->
     %% No such node.
     [_, Host] = string:split(atom_to_list(node()), "@"),
     Gone = list_to_atom("jinet_nosuch_" ++ os:getpid() ++ "@" ++ Host),
-    {error, {jinet, Gone, {badrpc, nodedown}}} =
+    {error, {jinet, Gone, noconnection}} =
         outcome(fun() -> jinet:call(Gone, parse_address, ["1.2.3.4"]) end),
     ok.
 
-%% Each jinet function does what its rex answer says: the same value, or the
+%% Each jinet function does what its erpc answer says: the same value, or the
 %% same exception (with the node's stack for errors).
-client_matches_rex(Config) ->
+client_matches_erpc(Config) ->
     JNode = ?config(jnode, Config),
     Calls = [{close, [foo]}, {format_error, [einval]}, {get_rc, []},
              {getaddr, ["localhost", inet]}, {getaddrs, ["localhost", inet]},
@@ -395,22 +395,26 @@ client_matches_rex(Config) ->
              {socknames, [foo, 0]}],
     %% Same list as the API, so that none is forgotten here.
     [] = ?INET_API -- lists:usort([{F, length(A)} || {F, A} <- Calls]),
-    Answers = [{F, A, rpc:block_call(JNode, inet, F, A, 30000),
+    Answers = [{F, A, erpc_answer(JNode, F, A),
                 outcome_st(fun() -> apply(jinet, F, A) end)}
                || {F, A} <- Calls],
-    jinet_diff:log("rex answer and jinet client outcome:~n~tp", [Answers]),
-    [] = [Bad || {_, _, Rex, Got} = Bad <- Answers,
-                 expected(JNode, Rex) =/= Got],
+    jinet_diff:log("erpc answer and jinet client outcome:~n~tp", [Answers]),
+    [] = [Bad || {_, _, Erpc, Got} = Bad <- Answers,
+                 expected(JNode, Erpc) =/= Got],
     ok.
 
-expected(_Node, {badrpc, {'EXIT', {R, [_ | _] = St}}}) ->
-    case jinet_diff:is_stacktrace(St) of
-        true -> {error, R, St};
-        false -> {exit, {R, St}}
-    end;
-expected(_Node, {badrpc, {'EXIT', R}}) -> {exit, R};
-expected(Node, {badrpc, _} = B) -> {error, {jinet, Node, B}, any};
-expected(_Node, V) -> {value, V}.
+erpc_answer(Node, F, A) ->
+    try erpc:call(Node, inet, F, A, 30000) of
+        V -> {value, V}
+    catch
+        error:{exception, R, St} -> {error, R, St};
+        exit:{exception, R} -> {exit, R};
+        throw:V -> {throw, V};
+        Class:R -> {Class, R}
+    end.
+
+expected(Node, {error, {erpc, Why}}) -> {error, {jinet, Node, Why}, any};
+expected(_Node, Answer) -> Answer.
 
 outcome(Fun) ->
     try Fun() of

@@ -3,20 +3,21 @@
 %% the local runtime.
 %%
 %% Every exported `inet' function has a one-line counterpart here with the
-%% same name and arity; it forwards the call to the jinet node and turns the
-%% `rex' reply back into what calling `inet' locally would do:
+%% same name and arity; it calls the function on the jinet node with
+%% `erpc:call/4' and returns, raises or exits exactly as calling `inet'
+%% locally would:
 %%
-%%   reply                                   result of the jinet:F(...) call
-%%   Value                                   Value is returned
-%%   {badrpc,{'EXIT',{Reason,Stack}}}        erlang:raise(error, Reason, Stack)
-%%     (Stack a non-empty list of frames)
-%%   {badrpc,{'EXIT',Reason}}                exit(Reason)
-%%   any other {badrpc,R} (nodedown, ...)    erlang:error({jinet, Node, {badrpc,R}})
+%%   on the node                       here
+%%   returns Value                     Value is returned
+%%   raises error:Reason               erlang:raise(error, Reason, Stack),
+%%                                     Stack being the node's stack
+%%   exits with Reason                 exit(Reason)
+%%   throws Value                      throw(Value)
+%%   cannot be reached ({erpc, Why})   erlang:error({jinet, Node, Why}),
+%%                                     e.g. Why = noconnection
 %%
 %% So a function the node does not serve raises `undef' (as the node answers)
-%% and an invalid argument raises the same error `inet' raises. Like rex
-%% itself, an exit whose reason looks like {Reason, Stack} cannot be told
-%% apart from an error; it is re-raised as an error.
+%% and an invalid argument raises the same error `inet' raises.
 %%
 %% Which node: the application environment `{jinet, node}' if set to an atom
 %% other than `undefined', else the OS environment variable JINET_NODE, else
@@ -191,39 +192,24 @@ node() ->
 -spec call(node(), atom(), [term()]) -> term().
 call(Node, Function, Args) when is_atom(Node), is_atom(Function),
                                 is_list(Args) ->
-    reply(Node, transport(Node, Function, Args)).
+    reply(Node, Function, Args).
 
 fwd(Function, Args) ->
     call(node(), Function, Args).
 
 %% The one place that talks to the node.
 transport(Node, Function, Args) ->
-    rpc:block_call(Node, inet, Function, Args).
+    erpc:call(Node, inet, Function, Args).
 
-reply(Node, {badrpc, {'EXIT', {Reason, [_ | _] = Stack}}} = Badrpc) ->
-    case is_stacktrace(Stack) of
-        true -> erlang:raise(error, Reason, Stack);
-        false -> exit_or_fail(Node, Badrpc)
-    end;
-reply(Node, {badrpc, _} = Badrpc) ->
-    exit_or_fail(Node, Badrpc);
-reply(_Node, Value) ->
-    Value.
-
-exit_or_fail(_Node, {badrpc, {'EXIT', Reason}}) -> exit(Reason);
-exit_or_fail(Node, Badrpc) -> erlang:error({jinet, Node, Badrpc}).
-
-is_stacktrace(Stack) ->
-    lists:all(fun is_frame/1, Stack).
-
-is_frame({M, F, ArityOrArgs, Location})
-  when is_atom(M), is_atom(F), is_list(Location) ->
-    is_integer(ArityOrArgs) orelse is_list(ArityOrArgs);
-is_frame({Fun, ArityOrArgs, Location})
-  when is_function(Fun), is_list(Location) ->
-    is_integer(ArityOrArgs) orelse is_list(ArityOrArgs);
-is_frame(_) ->
-    false.
+reply(Node, Function, Args) ->
+    try transport(Node, Function, Args)
+    catch
+        error:{exception, Reason, Stack} -> erlang:raise(error, Reason, Stack);
+        exit:{exception, Reason} -> exit(Reason);
+        throw:Value -> throw(Value);
+        error:{erpc, Why} -> erlang:error({jinet, Node, Why});
+        exit:{signal, Reason} -> erlang:error({jinet, Node, {signal, Reason}})
+    end.
 
 short_host() ->
     case {is_alive(), net_kernel:longnames()} of
