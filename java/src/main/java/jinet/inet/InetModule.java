@@ -39,6 +39,8 @@ public final class InetModule {
         exports.export(MODULE, "ipv4_mapped_ipv6_address", 1, args -> ipv4MappedIpv6Address(args[0]));
         exports.export(MODULE, "format_error", 1, args -> formatError(args[0]));
         exports.export(MODULE, "gethostname", 0, args -> Terms.ok(new OtpErlangString(HostName.shortName())));
+        ServicesModule.exportTo(exports);
+        jinet.inet.ifaddrs.IfAddrsModule.exportTo(exports);
     }
 
     private static void parser(Exports exports, String name, Function<CharList, Optional<Number[]>> parse) {
