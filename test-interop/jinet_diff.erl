@@ -99,6 +99,10 @@ manual_path(Root) ->
 %%   ready_timeout ms to wait for the "ready" line (default 180000)
 %%   standin       beam | jinet (default from $JINET_STANDIN, else jinet)
 %%   use_env       false to ignore $JINET_NODE (default true)
+%%   args          more arguments for bin/jinet (default [])
+%%   env           environment for bin/jinet, [{Name, Value}] (default [])
+%%   wait_pong     false when this node cannot reach the new one, e.g. because
+%%                 it registers with another EPMD (default true)
 -spec start_node() -> {ok, handle()} | {error, term()}.
 start_node() ->
     start_node(#{}).
@@ -111,7 +115,8 @@ start_node(Opts0) ->
               end,
     Opts = maps:merge(#{root => root(), log_dir => "/tmp",
                         ready_timeout => 180000, standin => Standin,
-                        use_env => true}, Opts0),
+                        use_env => true, args => [], env => [],
+                        wait_pong => true}, Opts0),
     case {maps:get(use_env, Opts), os:getenv("JINET_NODE"), is_alive()} of
         {true, Name, _} when is_list(Name), Name =/= "" ->
             Node = list_to_atom(Name),
@@ -210,7 +215,9 @@ owner_init(Parent, Ref, Opts = #{root := Root, log_dir := LogDir}) ->
             Port = open_port({spawn_executable, "/bin/sh"},
                              [{args, ["-c", wrapper_script(), "jinet_diff",
                                       ErrLog, Exe, "-sname", Name,
-                                      "-setcookie", Cookie]},
+                                      "-setcookie", Cookie
+                                      | maps:get(args, Opts)]},
+                              {env, maps:get(env, Opts)},
                               {cd, filename:absname(Root)},
                               exit_status, {line, 4096}, use_stdio, hide]),
             {os_pid, OsPid} = erlang:port_info(Port, os_pid),
@@ -223,7 +230,11 @@ owner_init(Parent, Ref, Opts = #{root := Root, log_dir := LogDir}) ->
             case wait_ready(S0, Deadline, []) of
                 {ready, Line, S1} ->
                     Node = node_from_line(Line, Name),
-                    case wait_pong(Node, 30000) of
+                    Pong = case maps:get(wait_pong, Opts) of
+                               true -> wait_pong(Node, 30000);
+                               false -> ok
+                           end,
+                    case Pong of
                         ok ->
                             Parent ! {Ref, {ok, #{node => Node, kind => jinet,
                                                   os_pid => OsPid,
