@@ -113,6 +113,16 @@ class EpmdServerProtocolTest {
             lines.add(label + ": <port> " + rest.replace("\0", "\\0") + (a.closed() ? " closed" : " open"));
         }
 
+        /**
+         * A DUMP taken while connections close concurrently: which descriptor numbers are free
+         * then depends on timing, in epmd as here, so they are not compared.
+         */
+        void dumpAnyFd(String label, Answer a) {
+            withPort(label, a);
+            int last = lines.size() - 1;
+            lines.set(last, lines.get(last).replaceAll("fd = \\d+", "fd = <fd>"));
+        }
+
         /** Registers {@code name}, records the answer, keeps the connection open until {@link #closeAll()}. */
         Registration alive(String label, String name, byte[] body) throws IOException {
             long before = System.currentTimeMillis() / 1000;
@@ -298,7 +308,7 @@ class EpmdServerProtocolTest {
             t.add("PORT_PLEASE2 chatty", request(port, portPlease("chatty")));
             t.closeAll();
             awaitNames(port, "");
-            t.withPort("DUMP at the end", request(port, bytes(100)));
+            t.dumpAnyFd("DUMP at the end", request(port, bytes(100)));
         });
     }
 
