@@ -25,10 +25,6 @@ public final class Exports {
         return this;
     }
 
-    public boolean isExported(String module, String name, int arity) {
-        return functions.containsKey(key(module, name, arity));
-    }
-
     /**
      * {@code apply(Module, Function, Args)}: the value, or the exception with the stack a caller
      * sees: {@code [{M,F,Args,[]}]}.
@@ -41,22 +37,26 @@ public final class Exports {
                     Terms.list(Terms.tuple(Terms.atom("erlang"), Terms.atom("apply"),
                             Terms.list(module, function, args), Terms.NIL)));
         }
-        OtpErlangList stack = Terms.list(Terms.tuple(module, function, args, Terms.NIL));
         ErlFunction f = functions.get(key(((OtpErlangAtom) module).atomValue(),
                 ((OtpErlangAtom) function).atomValue(), argv.length));
         if (f == null) {
-            throw ErlangException.error("undef").withStackIfAbsent(stack);
+            throw ErlangException.error("undef").withStackIfAbsent(callStack(module, function, args));
         }
         try {
             return f.apply(argv);
         } catch (ErlangException e) {
-            throw e.withStackIfAbsent(stack);
+            throw e.withStackIfAbsent(callStack(module, function, args));
         } catch (RuntimeException e) {
             // A bug in jinet, not an answer BEAM would give: the caller gets an error, not a hang.
             log.error("{}:{}/{} failed", module, function, argv.length, e);
             throw ErlangException.error(Terms.tuple(Terms.atom("jinet_internal_error"),
-                    Terms.atom(e.getClass().getSimpleName()))).withStackIfAbsent(stack);
+                    Terms.atom(e.getClass().getSimpleName()))).withStackIfAbsent(callStack(module, function, args));
         }
+    }
+
+    /** {@code [{M,F,Args,[]}]}, built only when a call fails. */
+    private static OtpErlangList callStack(OtpErlangObject module, OtpErlangObject function, OtpErlangObject args) {
+        return Terms.list(Terms.tuple(module, function, args, Terms.NIL));
     }
 
     private static String key(String module, String name, int arity) {

@@ -40,6 +40,11 @@ public final class CharList {
         return new CharList(items.clone(), proper);
     }
 
+    /** {@link #of} for an array the caller built from terms and hands over: no copy, no check. */
+    static CharList wrap(Object[] items, boolean proper) {
+        return new CharList(items, proper);
+    }
+
     /** A proper list of character codes. */
     public static CharList ofCodePoints(int[] codePoints) {
         Object[] items = new Object[codePoints.length];

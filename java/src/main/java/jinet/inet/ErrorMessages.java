@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,11 +37,6 @@ public final class ErrorMessages {
     /** The text for a term that is not an atom. */
     public String forNonAtom() {
         return unknown;
-    }
-
-    /** Every atom with a text of its own. */
-    public Map<String, String> all() {
-        return Collections.unmodifiableMap(byAtom);
     }
 
     private static ErrorMessages load() {

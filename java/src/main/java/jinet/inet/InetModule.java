@@ -154,17 +154,17 @@ public final class InetModule {
         while (true) {
             if (tail instanceof OtpErlangString) {
                 ((OtpErlangString) tail).stringValue().codePoints().forEach(c -> items.add((long) c));
-                return CharList.of(items.toArray(), true);
+                return CharList.wrap(items.toArray(), true);
             }
             if (!(tail instanceof OtpErlangList)) {
-                return CharList.of(items.toArray(), false);
+                return CharList.wrap(items.toArray(), false);
             }
             OtpErlangList list = (OtpErlangList) tail;
             for (OtpErlangObject e : list.elements()) {
                 items.add(element(e));
             }
             if (list.isProper()) {
-                return CharList.of(items.toArray(), true);
+                return CharList.wrap(items.toArray(), true);
             }
             tail = list.getLastTail();
         }
