@@ -16,6 +16,12 @@ import jinet.dist.EpmdLauncher;
 import jinet.dist.DistNode;
 import jinet.dist.NodeName;
 import jinet.inet.InetModule;
+import jinet.inet.nativeres.NativeResolver;
+import jinet.inet.resolver.InetConfig;
+import jinet.inet.resolver.Resolver;
+import jinet.inet.resolver.ResolverModule;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +67,7 @@ public final class Main {
         EpmdLauncher.Handle epmd = EpmdLauncher.ensure(options.epmd);
         Exports exports = new Exports();
         InetModule.exportTo(exports);
+        ResolverModule.exportTo(exports, startResolver(options));
         ExecutorService workers = workerPool();
         DistNode node = DistNode.start(name, cookie, new SpawnService(exports, workers));
         NodeModule.exportTo(exports, node);
@@ -92,6 +99,30 @@ public final class Main {
         } catch (IllegalArgumentException | LinkageError e) {
             log.debug("SIGTERM stays the JVM's default: {}", e.toString());
         }
+    }
+
+    /** The inet configuration, built as BEAM's inet_config builds it from the same inputs. */
+    private static Resolver startResolver(Options options) {
+        Optional<String> inetrc = Optional.empty();
+        for (Options.KernelParameter p : options.kernel()) {
+            if (p.key.equals("inetrc")) {
+                inetrc = Optional.of(p.value);
+            }
+        }
+        NativeResolver nativeResolver = NativeResolver.get();
+        return InetConfig.start(
+                options.longName != null ? InetConfig.DistMode.LONGNAMES : InetConfig.DistMode.SHORTNAMES,
+                inetrc, System.getenv(), new Resolver.NativeLookup() {
+                    @Override
+                    public OtpErlangObject gethostbyname(OtpErlangObject name, OtpErlangObject type) {
+                        return nativeResolver.gethostbyname(name, type);
+                    }
+
+                    @Override
+                    public OtpErlangObject gethostbyaddr(OtpErlangObject addr) {
+                        return nativeResolver.gethostbyaddr(addr);
+                    }
+                });
     }
 
     private static ExecutorService workerPool() {

@@ -31,6 +31,11 @@ public final class HostName {
      * gethostname(2) as bytes, one character per byte like BEAM's list; the JVM's
      * InetAddress is only a fallback because it may resolve names instead of asking the kernel.
      */
+    /** The kernel's full host name, or null when it cannot be read. */
+    public static String fullName() {
+        return systemHostName();
+    }
+
     private static String systemHostName() {
         try {
             byte[] raw = Files.readAllBytes(KERNEL_HOSTNAME);

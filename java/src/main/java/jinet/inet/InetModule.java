@@ -130,7 +130,8 @@ public final class InetModule {
         return out;
     }
 
-    private static OtpErlangTuple addressTuple(Number[] words) {
+    /** A parser result as the address tuple BEAM builds. */
+    public static OtpErlangTuple addressTuple(Number[] words) {
         OtpErlangObject[] out = new OtpErlangObject[words.length];
         for (int k = 0; k < words.length; k++) {
             out[k] = words[k] instanceof Double
@@ -141,7 +142,7 @@ public final class InetModule {
     }
 
     /** The parser's view of any term: a list's elements and whether it ends in {@code []}. */
-    static CharList charList(OtpErlangObject term) {
+    public static CharList charList(OtpErlangObject term) {
         if (term instanceof OtpErlangString) {
             return CharList.ofString(((OtpErlangString) term).stringValue());
         }

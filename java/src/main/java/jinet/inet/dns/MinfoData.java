@@ -1,0 +1,5 @@
+package jinet.inet.dns;
+
+/** MINFO RDATA, {@code {RMailbx, EMailbx}}. */
+public record MinfoData(String responsibleMailbox, String errorMailbox) {
+}

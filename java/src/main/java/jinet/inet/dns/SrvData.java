@@ -1,0 +1,5 @@
+package jinet.inet.dns;
+
+/** SRV RDATA, {@code {Prio, Weight, Port, Domain}}. */
+public record SrvData(int priority, int weight, int port, String target) {
+}

@@ -1,0 +1,20 @@
+package jinet.inet.resolver;
+
+import jinet.call.Exports;
+
+/** The host functions of the Erlang-facing {@code inet} module, served by one {@link Resolver}. */
+public final class ResolverModule {
+    private static final String MODULE = "inet";
+
+    private ResolverModule() {
+    }
+
+    public static void exportTo(Exports exports, Resolver resolver) {
+        exports.export(MODULE, "gethostbyname", 1, args -> resolver.gethostbyname(args[0]));
+        exports.export(MODULE, "gethostbyname", 2, args -> resolver.gethostbyname(args[0], args[1]));
+        exports.export(MODULE, "gethostbyaddr", 1, args -> resolver.gethostbyaddr(args[0]));
+        exports.export(MODULE, "getaddr", 2, args -> resolver.getaddr(args[0], args[1]));
+        exports.export(MODULE, "getaddrs", 2, args -> resolver.getaddrs(args[0], args[1]));
+        exports.export(MODULE, "get_rc", 0, args -> resolver.getRc());
+    }
+}
