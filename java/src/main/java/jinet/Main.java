@@ -1,27 +1,34 @@
 package jinet;
 
+import com.ericsson.otp.erlang.OtpErlangObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import jinet.call.ErlangException;
 import jinet.call.Exports;
 import jinet.call.GenServer;
 import jinet.call.NodeModule;
 import jinet.call.RexServer;
 import jinet.call.SpawnService;
 import jinet.dist.CookieFile;
-import jinet.dist.EpmdLauncher;
 import jinet.dist.DistNode;
+import jinet.dist.EpmdLauncher;
 import jinet.dist.NodeName;
+import jinet.inet.FunctionClauseException;
 import jinet.inet.InetModule;
 import jinet.inet.nativeres.NativeResolver;
+import jinet.inet.nativeres.PoolConfig;
 import jinet.inet.resolver.InetConfig;
 import jinet.inet.resolver.Resolver;
 import jinet.inet.resolver.ResolverModule;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import java.util.Optional;
+import jinet.term.TermReader;
+import jinet.term.Terms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,14 +110,21 @@ public final class Main {
 
     /** The inet configuration, built as BEAM's inet_config builds it from the same inputs. */
     private static Resolver startResolver(Options options) {
+        Map<String, OtpErlangObject> kernel = new HashMap<>();
         Optional<String> inetrc = Optional.empty();
         for (Options.KernelParameter p : options.kernel()) {
             if (p.key.equals("inetrc")) {
                 inetrc = Optional.of(p.value);
             }
+            try {
+                kernel.put(p.key, TermReader.parse(p.value));
+            } catch (TermReader.SyntaxException e) {
+                log.warn("kernel parameter {} is not a term: {}", p.key, e.getMessage());
+            }
         }
         NativeResolver nativeResolver = NativeResolver.get();
-        return InetConfig.start(
+        nativeResolver.configure(PoolConfig.fromKernelEnv(kernel, PoolConfig.DEFAULT_RESOLVER_TIMEOUT_MILLIS));
+        Resolver resolver = InetConfig.start(
                 options.longName != null ? InetConfig.DistMode.LONGNAMES : InetConfig.DistMode.SHORTNAMES,
                 inetrc, System.getenv(), new Resolver.NativeLookup() {
                     @Override
@@ -119,10 +133,17 @@ public final class Main {
                     }
 
                     @Override
-                    public OtpErlangObject gethostbyaddr(OtpErlangObject addr) {
-                        return nativeResolver.gethostbyaddr(addr);
+                    public OtpErlangObject gethostbyaddr(OtpErlangObject addr) throws ErlangException {
+                        try {
+                            return nativeResolver.gethostbyaddr(addr);
+                        } catch (FunctionClauseException e) {
+                            throw ErlangException.error(Terms.atom("function_clause"));
+                        }
                     }
                 });
+        // inet_gethost_native's request timeout is four times the resolver's
+        nativeResolver.configure(PoolConfig.fromKernelEnv(kernel, resolver.db().timeout()));
+        return resolver;
     }
 
     private static ExecutorService workerPool() {

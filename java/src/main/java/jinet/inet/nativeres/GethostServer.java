@@ -28,8 +28,8 @@ final class GethostServer {
     private static final Logger log = LoggerFactory.getLogger(GethostServer.class);
     private static final ScheduledExecutorService TIMERS = timers();
 
-    final class Request {
-        final Object key;
+    static final class Request {
+        final RequestKey key;
         final int op;
         final int proto;
         /** What goes to the port; null when port_command refused it (no answer ever comes). */
@@ -44,7 +44,7 @@ final class GethostServer {
         boolean running;
         WorkerPool.Worker worker;
 
-        Request(Object key, int op, int proto, byte[] data, byte[] domain) {
+        Request(RequestKey key, int op, int proto, byte[] data, byte[] domain) {
             this.key = key;
             this.op = op;
             this.proto = proto;
@@ -72,7 +72,7 @@ final class GethostServer {
     private final PoolConfig config;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<Object, Request> requests = new HashMap<>();
+    private final Map<RequestKey, Request> requests = new HashMap<>();
     private final WorkerPool pool;
 
     GethostServer(Netdb netdb, PoolConfig config) {
@@ -87,7 +87,7 @@ final class GethostServer {
      * @param key the request's identity, {Op, Proto, Data} with Data as Erlang compares it
      * @param data the bytes for the port, or null when they are no iodata
      */
-    OtpErlangObject call(Object key, int op, int proto, byte[] data, byte[] domain, OtpErlangObject defaultName) {
+    OtpErlangObject call(RequestKey key, int op, int proto, byte[] data, byte[] domain, OtpErlangObject defaultName) {
         Client c = new Client(defaultName);
         lock.lock();
         try {

@@ -40,6 +40,8 @@ final class GlibcNetdb implements Netdb {
     private static final int NETDB_INTERNAL = -1;
     /** What glibc's gethostbyname starts with before it doubles the buffer on ERANGE. */
     private static final int FIRST_BUFFER = 1024;
+    /** Where glibc's realloc would have failed long before (it then answers NETDB_INTERNAL). */
+    private static final long LAST_BUFFER = 1L << 26;
 
     private GlibcNetdb() {
     }
@@ -64,7 +66,7 @@ final class GlibcNetdb implements Netdb {
     /** The loop of glibc's non-reentrant wrappers: a bigger buffer while the answer is ERANGE. */
     private static HostResult withGrowingBuffer(HostCall call) {
         try (Memory ret = new Memory(HOSTENT_SIZE)) {
-            for (long size = FIRST_BUFFER; ; size *= 2) {
+            for (long size = FIRST_BUFFER; size <= LAST_BUFFER; size *= 2) {
                 try (Memory buf = new Memory(size)) {
                     PointerByReference result = new PointerByReference();
                     IntByReference herr = new IntByReference(0);
@@ -76,6 +78,7 @@ final class GlibcNetdb implements Netdb {
                     return he == null ? new HostResult(null, herr.getValue()) : new HostResult(hostent(he), 0);
                 }
             }
+            return new HostResult(null, NETDB_INTERNAL);
         }
     }
 

@@ -9,7 +9,6 @@ import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import jinet.inet.AddressParser;
@@ -204,10 +203,5 @@ public final class NativeResolver {
             return ((OtpErlangDouble) e).doubleValue();
         }
         return CharList.OTHER;
-    }
-
-    @Override
-    public String toString() {
-        return "NativeResolver" + Arrays.asList(server);
     }
 }

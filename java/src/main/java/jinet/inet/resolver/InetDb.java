@@ -132,6 +132,11 @@ public final class InetDb {
         return out;
     }
 
+    /** The {@code timeout} option in milliseconds. */
+    public synchronized long timeout() {
+        return longValue("res_timeout");
+    }
+
     public synchronized boolean inet6() {
         return db.get("res_inet6").equals(TRUE);
     }

@@ -22,9 +22,9 @@ import jinet.term.Terms;
 public final class Resolver {
     /** The {@code native} method: what inet_gethost_native returns for the same arguments. */
     public interface NativeLookup {
-        OtpErlangObject gethostbyname(OtpErlangObject name, OtpErlangObject type);
+        OtpErlangObject gethostbyname(OtpErlangObject name, OtpErlangObject type) throws ErlangException;
 
-        OtpErlangObject gethostbyaddr(OtpErlangObject addr);
+        OtpErlangObject gethostbyaddr(OtpErlangObject addr) throws ErlangException;
     }
 
     private static final OtpErlangAtom FUNCTION_CLAUSE = Terms.atom("function_clause");
