@@ -42,6 +42,11 @@
 -export([local_rpc/3, local_erpc/3, remote_erpc/5, erpc_outcome/1,
          canon_erpc/1, same_erpc/2, compare_erpc/4, stats_restart/0,
          stats_stop_sync/0, format_summary/2]).
+%% Pairs of nodes started alike (a BEAM oracle and the node under test),
+%% compared with each other
+-export([start_beam/1, start_pair/1, stop_pair/1, remote_calls/2,
+         compare_nodes/4, compare_nodes_results/4,
+         compare_nodes_results/5]).
 
 -define(STATS, jinet_diff_stats).
 -define(CALL_TIMEOUT, 30000).
@@ -103,6 +108,14 @@ manual_path(Root) ->
 %%   env           environment for bin/jinet, [{Name, Value}] (default [])
 %%   wait_pong     false when this node cannot reach the new one, e.g. because
 %%                 it registers with another EPMD (default true)
+%%   wrap          a command line the node's command is appended to, e.g.
+%%                 ["unshare", "-m", "sh", "-c", Script, "sh"] (default []:
+%%                 none); for bin/jinet and for a BEAM stand-in alike
+%%   quiet         true: a BEAM stand-in is hidden and controlled by peer over
+%%                 a loopback TCP connection instead of distribution, so it
+%%                 makes no connection, and so no name lookup, of its own
+%%                 (default false)
+%% A BEAM stand-in (standin beam) honours args, env, wrap and quiet too.
 -spec start_node() -> {ok, handle()} | {error, term()}.
 start_node() ->
     start_node(#{}).
@@ -172,6 +185,53 @@ start_owned(Opts) ->
             {error, start_timeout}
     end.
 
+%% The peer:start/1 options of a BEAM stand-in: with no args, env, wrap or
+%% quiet given, what they always were.
+peer_options(Name, Cookie, Opts) ->
+    Quiet = maps:get(quiet, Opts, false) =:= true,
+    Hidden = case Quiet of
+                 true -> ["-hidden"];
+                 false -> []
+             end,
+    P0 = #{name => Name,
+           args => ["-setcookie", Cookie | Hidden] ++ maps:get(args, Opts, []),
+           wait_boot => 60000},
+    P1 = case maps:get(env, Opts, []) of
+             [] -> P0;
+             Env -> P0#{env => Env}
+         end,
+    P2 = case maps:get(wrap, Opts, []) of
+             [] -> P1;
+             [Wrapper | WrapArgs] ->
+                 P1#{exec => {executable(Wrapper),
+                              WrapArgs ++ [erl_executable()]}}
+         end,
+    case Quiet of
+        true -> P2#{connection => {{127, 0, 0, 1}, 0}};
+        false -> P2
+    end.
+
+executable(Name) ->
+    case filename:pathtype(Name) of
+        absolute -> Name;
+        _ ->
+            case os:find_executable(Name) of
+                false -> Name;
+                Path -> Path
+            end
+    end.
+
+%% What peer runs by default: this node's program (erl), by its full path.
+erl_executable() ->
+    Prog = case init:get_argument(progname) of
+               {ok, [[P]]} -> P;
+               _ -> "erl"
+           end,
+    case os:find_executable(Prog) of
+        false -> filename:join([code:root_dir(), "bin", "erl"]);
+        Path -> Path
+    end.
+
 unique_name() ->
     "jinet_ct_" ++ os:getpid() ++ "_" ++
         integer_to_list(erlang:unique_integer([positive])).
@@ -180,11 +240,10 @@ host_part() ->
     [_, Host] = string:split(atom_to_list(node()), "@"),
     Host.
 
-owner_init(Parent, Ref, #{standin := beam}) ->
+owner_init(Parent, Ref, Opts = #{standin := beam}) ->
     Name = unique_name(),
     Cookie = atom_to_list(erlang:get_cookie()),
-    case catch peer:start(#{name => Name, args => ["-setcookie", Cookie],
-                            wait_boot => 60000}) of
+    case catch peer:start(peer_options(Name, Cookie, Opts)) of
         {ok, Peer, Node} ->
             case wait_pong(Node, 30000) of
                 ok ->
@@ -214,9 +273,9 @@ owner_init(Parent, Ref, Opts = #{root := Root, log_dir := LogDir}) ->
             Cookie = atom_to_list(erlang:get_cookie()),
             Port = open_port({spawn_executable, "/bin/sh"},
                              [{args, ["-c", wrapper_script(), "jinet_diff",
-                                      ErrLog, Exe, "-sname", Name,
-                                      "-setcookie", Cookie
-                                      | maps:get(args, Opts)]},
+                                      ErrLog | maps:get(wrap, Opts, [])] ++
+                                  [Exe, "-sname", Name, "-setcookie", Cookie
+                                   | maps:get(args, Opts)]},
                               {env, maps:get(env, Opts)},
                               {cd, filename:absname(Root)},
                               exit_status, {line, 4096}, use_stdio, hide]),
@@ -1341,3 +1400,101 @@ format_summary(Rows, KeyWidth) ->
                     [K, A, B, case A =:= B of true -> ""; false -> "  <--" end])
       || {K, A, B} <- Rows],
      Sep, io_lib:format("~-" ++ W ++ "s ~9b ~9b~n", ["total", T, I])].
+
+%%====================================================================
+%% Pairs: a BEAM oracle and the node under test, started alike
+%%====================================================================
+
+%% A BEAM peer with start_node/1's options (args, env, wrap, quiet, ...),
+%% whatever $JINET_STANDIN and $JINET_NODE say.
+-spec start_beam(map()) -> {ok, handle()} | {error, term()}.
+start_beam(Opts) ->
+    start_node(Opts#{standin => beam, use_env => false}).
+
+%% Starts, side by side, a BEAM peer (start_beam/1) and the node under test
+%% (start_node/1: bin/jinet, or a second BEAM peer with JINET_STANDIN=beam)
+%% with the same options, so both see the same configuration. $JINET_NODE
+%% is ignored unless use_env => true is given (a running node cannot take
+%% the options). {ok, #{beam := Handle, jinet := Handle}}, or an error
+%% after stopping whichever of the two did start.
+-spec start_pair(map()) -> {ok, #{beam := handle(), jinet := handle()}} |
+          {error, term()}.
+start_pair(Opts) ->
+    [B, J] = parallel([fun() -> start_beam(Opts) end,
+                       fun() -> start_node(maps:merge(#{use_env => false},
+                                                      Opts))
+                       end]),
+    case {B, J} of
+        {{ok, {ok, HB}}, {ok, {ok, HJ}}} ->
+            {ok, #{beam => HB, jinet => HJ}};
+        _ ->
+            [catch stop_node(H) || {ok, {ok, H}} <- [B, J]],
+            {error, #{beam => B, jinet => J}}
+    end.
+
+%% Stops both nodes of a pair, side by side.
+-spec stop_pair(#{beam := handle(), jinet := handle()}) -> {ok, map()}.
+stop_pair(#{beam := HB, jinet := HJ}) ->
+    [B, J] = parallel([fun() -> stop_node(HB) end,
+                       fun() -> stop_node(HJ) end]),
+    {ok, #{beam => B, jinet => J}}.
+
+%% Each {F, Args} (inet:F) or {M, F, Args} of Calls evaluated on Node, in
+%% order, one after the other, through rpc:call/5: the answers in the shape
+%% rex gives.
+-spec remote_calls(node(), [{atom(), list()} | {module(), atom(), list()}]) ->
+          [term()].
+remote_calls(Node, Calls) ->
+    [remote({call, Node, ?CALL_TIMEOUT}, M, F, A)
+     || {M, F, A} <- [norm_call(C) || C <- Calls]].
+
+%% Runs Calls (as remote_calls/2) on the BEAM oracle and on the node under
+%% test, the two sequences side by side, and compares the answers call by
+%% call (canon/1: an error's stack aside). Counts go to the stats table
+%% under Label; returns the mismatches (mfa, beam, jinet).
+-spec compare_nodes([{atom(), list()} | {module(), atom(), list()}],
+                    node(), node(), string()) -> [mismatch()].
+compare_nodes(Calls, BeamNode, JinetNode, Label) ->
+    element(1, compare_nodes_results(Calls, BeamNode, JinetNode, Label)).
+
+%% As compare_nodes/4, also returning every answer, in the calls' order:
+%% {Mismatches, [{{M, F, Args}, BeamAnswer, JinetAnswer}]}.
+-spec compare_nodes_results([{atom(), list()} | {module(), atom(), list()}],
+                            node(), node(), string()) ->
+          {[mismatch()], [{{module(), atom(), list()}, term(), term()}]}.
+compare_nodes_results(Calls, BeamNode, JinetNode, Label) ->
+    compare_nodes_results(Calls, BeamNode, JinetNode, Label,
+                          fun(_, _, Answer) -> Answer end).
+
+%% As compare_nodes_results/4, the two answers to the I-th call (counting
+%% from 1) being compared as Canon(I, {M, F, Args}, Answer), e.g. to ignore
+%% an order that BEAM itself does not keep from one node to the next.
+%% Mismatches show the answers as they were.
+-spec compare_nodes_results([{atom(), list()} | {module(), atom(), list()}],
+                            node(), node(), string(),
+                            fun((pos_integer(), {module(), atom(), list()},
+                                 term()) -> term())) ->
+          {[mismatch()], [{{module(), atom(), list()}, term(), term()}]}.
+compare_nodes_results(Calls, BeamNode, JinetNode, Label, Canon) ->
+    MFAs = [norm_call(C) || C <- Calls],
+    [{ok, Bs}, {ok, Js}] = parallel([fun() -> remote_calls(BeamNode, MFAs) end,
+                                     fun() -> remote_calls(JinetNode, MFAs) end]),
+    Results = lists:zip3(MFAs, Bs, Js),
+    Mismatches = [#{mfa => MFA, beam => B, jinet => J}
+                  || {I, {MFA, B, J}} <- lists:zip(lists:seq(1, length(Results)),
+                                                   Results),
+                     not same(Canon(I, MFA, B), Canon(I, MFA, J))],
+    record(Label, length(Results), length(Results) - length(Mismatches)),
+    {Mismatches, Results}.
+
+norm_call({F, A}) when is_atom(F), is_list(A) -> {inet, F, A};
+norm_call({M, F, A}) when is_atom(M), is_atom(F), is_list(A) -> {M, F, A}.
+
+%% Runs the funs in processes of their own, side by side:
+%% [{ok, Value} | {'EXIT', Reason}] in the funs' order.
+parallel(Funs) ->
+    Started = [spawn_monitor(fun() -> exit({done, F()}) end) || F <- Funs],
+    [receive
+         {'DOWN', Mon, process, Pid, {done, V}} -> {ok, V};
+         {'DOWN', Mon, process, Pid, Reason} -> {'EXIT', Reason}
+     end || {Pid, Mon} <- Started].

@@ -45,7 +45,7 @@ final class DnsCache {
                     return;
                 }
                 if (limit <= rrs.size()) {
-                    deleteOldest(now, (int) Math.min(Integer.MAX_VALUE, (limit - 1) / 10 + 1));
+                    deleteOldest();
                 }
                 Rr rr = new Rr(r.lcDomain, r.type, r.ttl, r.data, now, now);
                 rrs.removeIf(x -> x.sameKey(rr) && !x.equals(rr));
@@ -86,19 +86,14 @@ final class DnsCache {
         rrs.clear();
     }
 
-    /** delete_oldest/3: drop what was used longest ago (about the N oldest) and what expired. */
-    private void deleteOldest(long now, int n) {
-        if (rrs.isEmpty()) {
-            return;
-        }
-        List<Long> cnts = new ArrayList<>();
-        rrs.forEach(r -> cnts.add(r.cnt));
-        cnts.sort(null);
-        long oldest = cnts.get(0);
-        long a = Math.floorDiv(now - oldest, 3) + oldest;
-        long b = n == 0 ? a : n <= cnts.size() ? cnts.get(n - 1) : a;
-        long del = Math.min(a, b);
-        rrs.removeIf(r -> r.cnt <= del || r.tm + r.ttl < now);
+    /**
+     * delete_oldest/3 as OTP 25 calls it: alloc_entry/3 passes {@code #dns_rr.tm} (the field's
+     * index, 8) where the current time belongs, and ERTS's monotonic clock in seconds is a
+     * large negative number, so "tm + ttl &lt; 8" holds for every record: a full cache is
+     * emptied, whatever the records' ages.
+     */
+    private void deleteOldest() {
+        rrs.clear();
     }
 
     private static long now() {
