@@ -1,14 +1,12 @@
 package jinet.inet.resolver;
 
-import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangString;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
+import jinet.inet.dns.DnsType;
+import jinet.term.HashOrder;
+import jinet.term.Terms;
 
 /**
  * inet_db's cache of DNS answers (class IN, the asked type and CNAMEs), kept by lower-cased
@@ -77,8 +75,10 @@ final class DnsCache {
                 rrs.set(i, new Rr(r.lcDomain, r.type, r.ttl, r.data, r.tm, now));
             }
         }
+        // inet_db collects the hits in a map keyed {LcDomain, in, Type, Data} and takes its values
         List<OtpErlangObject> out = new ArrayList<>();
-        hits.stream().map(Rr::data).sorted(TERM_ORDER).forEach(out::add);
+        HashOrder.mapOrder(hits, r -> Terms.tuple(ErlText.string(r.lcDomain), Terms.atom("in"),
+                Terms.atom(DnsType.atomName(r.type).orElse("undefined")), r.data)).forEach(r -> out.add(r.data));
         return out;
     }
 
@@ -98,54 +98,5 @@ final class DnsCache {
 
     private static long now() {
         return Math.floorDiv(System.nanoTime(), 1_000_000_000L);
-    }
-
-    /** Erlang's term order for the data a cached record holds: address tuples and names. */
-    static final Comparator<OtpErlangObject> TERM_ORDER = DnsCache::compare;
-
-    private static int compare(OtpErlangObject a, OtpErlangObject b) {
-        int ra = rank(a);
-        int rb = rank(b);
-        if (ra != rb) {
-            return Integer.compare(ra, rb);
-        }
-        if (a instanceof OtpErlangLong) {
-            return ((OtpErlangLong) a).bigIntegerValue().compareTo(((OtpErlangLong) b).bigIntegerValue());
-        }
-        if (a instanceof OtpErlangTuple) {
-            OtpErlangTuple ta = (OtpErlangTuple) a;
-            OtpErlangTuple tb = (OtpErlangTuple) b;
-            if (ta.arity() != tb.arity()) {
-                return Integer.compare(ta.arity(), tb.arity());
-            }
-            for (int i = 0; i < ta.arity(); i++) {
-                int c = compare(ta.elementAt(i), tb.elementAt(i));
-                if (c != 0) {
-                    return c;
-                }
-            }
-            return 0;
-        }
-        String sa = ErlText.chars(a);
-        String sb = ErlText.chars(b);
-        if (sa != null && sb != null) {
-            int[] ca = sa.codePoints().toArray();
-            int[] cb = sb.codePoints().toArray();
-            return java.util.Arrays.compare(ca, cb);
-        }
-        return Objects.toString(a).compareTo(Objects.toString(b));
-    }
-
-    private static int rank(OtpErlangObject t) {
-        if (t instanceof OtpErlangLong) {
-            return 0;
-        }
-        if (t instanceof OtpErlangTuple) {
-            return 5;
-        }
-        if (t instanceof OtpErlangString || t instanceof com.ericsson.otp.erlang.OtpErlangList) {
-            return 8;
-        }
-        return 9;
     }
 }

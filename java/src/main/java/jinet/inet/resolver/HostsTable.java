@@ -2,6 +2,7 @@ package jinet.inet.resolver;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import jinet.term.HashOrder;
+import jinet.term.Terms;
 
 /**
  * One pair of inet_db's host tables: by lower-cased name and by address. inet_db keeps two
@@ -24,14 +27,16 @@ final class HostsTable {
     private record NameKey(OtpErlangAtom family, String lcName) {
     }
 
-    private record AddrKey(OtpErlangAtom family, OtpErlangObject ip) {
+    /** inet_db's by-address key {@code {Family, IP}}, kept in an ETS set model for get_rc's order. */
+    private static OtpErlangObject addrKey(OtpErlangAtom family, OtpErlangObject ip) {
+        return Terms.tuple(family, ip);
     }
 
     private record ByName(List<OtpErlangObject> ips, List<String> names) {
     }
 
     private final Map<NameKey, ByName> byName = new LinkedHashMap<>();
-    private final Map<AddrKey, List<String>> byAddr = new LinkedHashMap<>();
+    private final HashOrder.EtsSet<List<String>> byAddr = new HashOrder.EtsSet<>();
 
     /** inet_db's do_add_host/5. */
     synchronized void addHost(OtpErlangObject ip, List<String> names) {
@@ -53,8 +58,8 @@ final class HostsTable {
                 byName.put(key, new ByName(ips, e.names));
             }
         }
-        AddrKey akey = new AddrKey(family, ip);
-        List<String> old = byAddr.get(akey);
+        OtpErlangObject akey = addrKey(family, ip);
+        List<String> old = byAddr.lookup(akey);
         if (old != null) {
             Set<String> kept = new HashSet<>(lcNames);
             List<String> gone = new ArrayList<>();
@@ -66,13 +71,15 @@ final class HostsTable {
             }
             deleteIpFromNames(family, ip, gone);
         }
-        byAddr.put(akey, names);
+        byAddr.insert(akey, names);
     }
 
     /** inet_db's do_del_host/3. */
     synchronized void delHost(OtpErlangObject ip) {
         OtpErlangAtom family = Addresses.family(ip);
-        List<String> names = byAddr.remove(new AddrKey(family, ip));
+        OtpErlangObject akey = addrKey(family, ip);
+        List<String> names = byAddr.lookup(akey);
+        byAddr.delete(akey);
         if (names != null) {
             List<String> lc = new ArrayList<>();
             for (String n : names) {
@@ -110,28 +117,31 @@ final class HostsTable {
      * of the first address it was seen on. A name repeated for one address repeats the address.
      */
     synchronized void load(List<Line> lines) {
-        Map<AddrKey, List<String>> addrs = new LinkedHashMap<>();
+        Map<OtpErlangObject, List<String>> addrs = new LinkedHashMap<>();
         for (Line l : lines) {
-            AddrKey key = new AddrKey(Addresses.family(l.ip), l.ip);
+            OtpErlangObject key = addrKey(Addresses.family(l.ip), l.ip);
             List<String> names = addrs.computeIfAbsent(key, k -> new ArrayList<>());
             names.add(l.name);
             names.addAll(l.aliases);
         }
         Map<NameKey, ByName> names = new LinkedHashMap<>();
-        for (Map.Entry<AddrKey, List<String>> a : addrs.entrySet()) {
+        for (Map.Entry<OtpErlangObject, List<String>> a : addrs.entrySet()) {
+            OtpErlangTuple key = (OtpErlangTuple) a.getKey();
+            OtpErlangAtom family = (OtpErlangAtom) key.elementAt(0);
+            OtpErlangObject ip = key.elementAt(1);
             List<String> all = List.copyOf(a.getValue());
             for (String n : all) {
-                NameKey key = new NameKey(a.getKey().family, ErlText.toLower(n));
-                ByName e = names.get(key);
+                NameKey nkey = new NameKey(family, ErlText.toLower(n));
+                ByName e = names.get(nkey);
                 if (e == null) {
-                    names.put(key, new ByName(new ArrayList<>(List.of(a.getKey().ip)), all));
+                    names.put(nkey, new ByName(new ArrayList<>(List.of(ip)), all));
                 } else {
-                    e.ips.add(a.getKey().ip);
+                    e.ips.add(ip);
                 }
             }
         }
         byAddr.clear();
-        addrs.forEach((k, v) -> byAddr.put(k, List.copyOf(v)));
+        addrs.forEach((k, v) -> byAddr.insert(k, List.copyOf(v)));
         byName.clear();
         byName.putAll(names);
     }
@@ -149,17 +159,19 @@ final class HostsTable {
     /** inet_hosts:gethostbyaddr/3 on this table. */
     synchronized Optional<Hostent> byAddr(OtpErlangObject ip) {
         OtpErlangAtom family = Addresses.family(ip);
-        List<String> names = byAddr.get(new AddrKey(family, ip));
+        List<String> names = byAddr.lookup(addrKey(family, ip));
         if (names == null) {
             return Optional.empty();
         }
         return Optional.of(Hostent.of(names.get(0), List.of(ip), names.subList(1, names.size()), family));
     }
 
-    /** {IP, Names} pairs, for get_rc's {host, IP, Names}. */
+    /** {IP, Names} pairs in ets:tab2list/1's order, for get_rc's {host, IP, Names}. */
     synchronized List<Map.Entry<OtpErlangObject, List<String>>> entries() {
         List<Map.Entry<OtpErlangObject, List<String>>> out = new ArrayList<>();
-        byAddr.forEach((k, v) -> out.add(Map.entry(k.ip, v)));
+        for (Map.Entry<OtpErlangObject, List<String>> e : byAddr.tab2list()) {
+            out.add(Map.entry(((OtpErlangTuple) e.getKey()).elementAt(1), e.getValue()));
+        }
         return out;
     }
 }
