@@ -2,6 +2,7 @@ package jinet;
 
 import com.ericsson.otp.erlang.OtpErlangObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +28,7 @@ import jinet.inet.nativeres.PoolConfig;
 import jinet.inet.resolver.InetConfig;
 import jinet.inet.resolver.Resolver;
 import jinet.inet.resolver.ResolverModule;
+import jinet.term.AtomIndices;
 import jinet.term.TermReader;
 import jinet.term.Terms;
 import org.slf4j.Logger;
@@ -122,6 +124,8 @@ public final class Main {
                 log.warn("kernel parameter {} is not a term: {}", p.key, e.getMessage());
             }
         }
+        // BEAM orders get_rc's hosts by its atom table; learn this installation's indices
+        AtomIndices.startProbe(List.of("inet", "inet6", "in"));
         NativeResolver nativeResolver = NativeResolver.get();
         nativeResolver.configure(PoolConfig.fromKernelEnv(kernel, PoolConfig.DEFAULT_RESOLVER_TIMEOUT_MILLIS));
         Resolver resolver = InetConfig.start(

@@ -1,19 +1,16 @@
 package jinet.inet.nativeres;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangDouble;
 import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import jinet.inet.AddressParser;
-import jinet.inet.CharList;
 import jinet.inet.FunctionClauseException;
+import jinet.inet.InetModule;
 import jinet.term.Terms;
 
 /**
@@ -100,8 +97,8 @@ public final class NativeResolver {
             return Terms.error("formerr");
         }
         if (isList(addr)) {
-            Optional<Number[]> ip = AddressParser.parseAddress(charList(addr));
-            return ip.isPresent() ? gethostbyaddr(tuple(ip.get())) : Terms.error("formerr");
+            Optional<Number[]> ip = AddressParser.parseAddress(InetModule.charList(addr));
+            return ip.isPresent() ? gethostbyaddr(InetModule.addressTuple(ip.get())) : Terms.error("formerr");
         }
         if (addr instanceof OtpErlangAtom) {
             return gethostbyaddr(atomToList((OtpErlangAtom) addr));
@@ -158,50 +155,5 @@ public final class NativeResolver {
             }
         }
         return true;
-    }
-
-    /** The parser's words as the tuple it returns (a scope computed from floats stays a float). */
-    private static OtpErlangTuple tuple(Number[] words) {
-        OtpErlangObject[] out = new OtpErlangObject[words.length];
-        for (int i = 0; i < words.length; i++) {
-            out[i] = words[i] instanceof Double
-                    ? new OtpErlangDouble((Double) words[i])
-                    : new OtpErlangLong(words[i].longValue());
-        }
-        return new OtpErlangTuple(out);
-    }
-
-    /** Any list as inet_parse sees it: its elements in order and whether it ends in []. */
-    private static CharList charList(OtpErlangObject term) {
-        List<Object> items = new ArrayList<>();
-        OtpErlangObject tail = term;
-        while (true) {
-            if (tail instanceof OtpErlangString) {
-                ((OtpErlangString) tail).stringValue().codePoints().forEach(c -> items.add((long) c));
-                return CharList.of(items.toArray(), true);
-            }
-            if (!(tail instanceof OtpErlangList)) {
-                return CharList.of(items.toArray(), false);
-            }
-            OtpErlangList list = (OtpErlangList) tail;
-            for (OtpErlangObject e : list.elements()) {
-                items.add(element(e));
-            }
-            if (list.isProper()) {
-                return CharList.of(items.toArray(), true);
-            }
-            tail = list.getLastTail();
-        }
-    }
-
-    private static Object element(OtpErlangObject e) {
-        if (e instanceof OtpErlangLong) {
-            OtpErlangLong n = (OtpErlangLong) e;
-            return n.isLong() ? (Object) n.longValue() : n.bigIntegerValue();
-        }
-        if (e instanceof OtpErlangDouble) {
-            return ((OtpErlangDouble) e).doubleValue();
-        }
-        return CharList.OTHER;
     }
 }

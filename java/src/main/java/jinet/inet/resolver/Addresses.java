@@ -4,6 +4,13 @@ import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangTuple;
+import java.util.Optional;
+import java.util.function.Function;
+import jinet.call.ErlangException;
+import jinet.inet.CharList;
+import jinet.inet.FunctionClauseException;
+import jinet.inet.InetModule;
+import jinet.term.Terms;
 
 /** The {@code ?ip} and {@code ?ip6} guards of inet_int.hrl and the loopback addresses. */
 public final class Addresses {
@@ -53,6 +60,19 @@ public final class Addresses {
 
     public static boolean isInet6(OtpErlangObject family) {
         return family instanceof OtpErlangAtom && ((OtpErlangAtom) family).atomValue().equals("inet6");
+    }
+
+    /**
+     * An inet_parse parser applied to any list term: the address tuple, or empty for
+     * {@code {error, einval}}; the parser's function_clause for odd lists is raised as on BEAM.
+     */
+    public static Optional<OtpErlangObject> parse(Function<CharList, Optional<Number[]>> parser,
+                                                  OtpErlangObject list) throws ErlangException {
+        try {
+            return parser.apply(InetModule.charList(list)).map(InetModule::addressTuple);
+        } catch (FunctionClauseException e) {
+            throw ErlangException.error(Terms.atom("function_clause"));
+        }
     }
 
     /** inet_db's inet_family/1: by tuple size. */

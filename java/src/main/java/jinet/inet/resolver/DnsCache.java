@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import jinet.inet.dns.DnsType;
+import jinet.term.AtomIndices;
 import jinet.term.HashOrder;
 import jinet.term.Terms;
 
@@ -78,7 +79,8 @@ final class DnsCache {
         // inet_db collects the hits in a map keyed {LcDomain, in, Type, Data} and takes its values
         List<OtpErlangObject> out = new ArrayList<>();
         HashOrder.mapOrder(hits, r -> Terms.tuple(ErlText.string(r.lcDomain), Terms.atom("in"),
-                Terms.atom(DnsType.atomName(r.type).orElse("undefined")), r.data)).forEach(r -> out.add(r.data));
+                Terms.atom(DnsType.atomName(r.type).orElse("undefined")), r.data), AtomIndices.get())
+                .forEach(r -> out.add(r.data));
         return out;
     }
 

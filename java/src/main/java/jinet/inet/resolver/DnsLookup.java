@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import jinet.call.ErlangException;
 import jinet.inet.AddressParser;
-import jinet.inet.FunctionClauseException;
-import jinet.inet.InetModule;
 import jinet.inet.dns.DnsClass;
 import jinet.inet.dns.DnsClient;
 import jinet.inet.dns.DnsDecodeCrashException;
@@ -161,7 +159,7 @@ final class DnsLookup {
         OtpErlangObject a = ErlText.atomToList(addr);
         OtpErlangObject ip = a;
         if (ErlText.isList(a)) {
-            Optional<OtpErlangObject> parsed = parseAddress(a);
+            Optional<OtpErlangObject> parsed = Addresses.parse(AddressParser::parseAddress, a);
             if (parsed.isEmpty()) {
                 return Result.error("formerr");
             }
@@ -351,14 +349,6 @@ final class DnsLookup {
     /** inet_db:stripdot/1: one trailing dot off. */
     private static String stripDot(String name) {
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    }
-
-    private static Optional<OtpErlangObject> parseAddress(OtpErlangObject list) throws ErlangException {
-        try {
-            return AddressParser.parseAddress(InetModule.charList(list)).map(InetModule::addressTuple);
-        } catch (FunctionClauseException e) {
-            throw ErlangException.error(Terms.atom("function_clause"));
-        }
     }
 
     /** inet_res:norm_ip/1: IPv4-mapped IPv6 addresses are looked up as IPv4. */

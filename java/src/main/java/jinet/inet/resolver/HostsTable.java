@@ -4,12 +4,14 @@ import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import jinet.term.AtomIndices;
 import jinet.term.HashOrder;
 import jinet.term.Terms;
 
@@ -36,7 +38,13 @@ final class HostsTable {
     }
 
     private final Map<NameKey, ByName> byName = new LinkedHashMap<>();
-    private final HashOrder.EtsSet<List<String>> byAddr = new HashOrder.EtsSet<>();
+    private final Map<OtpErlangObject, List<String>> byAddr = new HashMap<>();
+    /**
+     * The by-address table's inserts and deletes since it was last emptied: ets:tab2list's
+     * order depends on them and on atom indices that are only known once probed
+     * ({@link AtomIndices}), so get_rc replays them into a model of the ETS table.
+     */
+    private final List<Map.Entry<OtpErlangObject, List<String>>> history = new ArrayList<>();
 
     /** inet_db's do_add_host/5. */
     synchronized void addHost(OtpErlangObject ip, List<String> names) {
@@ -59,7 +67,7 @@ final class HostsTable {
             }
         }
         OtpErlangObject akey = addrKey(family, ip);
-        List<String> old = byAddr.lookup(akey);
+        List<String> old = byAddr.get(akey);
         if (old != null) {
             Set<String> kept = new HashSet<>(lcNames);
             List<String> gone = new ArrayList<>();
@@ -71,15 +79,20 @@ final class HostsTable {
             }
             deleteIpFromNames(family, ip, gone);
         }
-        byAddr.insert(akey, names);
+        put(akey, names);
+    }
+
+    private void put(OtpErlangObject key, List<String> names) {
+        byAddr.put(key, names);
+        history.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key, names));
     }
 
     /** inet_db's do_del_host/3. */
     synchronized void delHost(OtpErlangObject ip) {
         OtpErlangAtom family = Addresses.family(ip);
         OtpErlangObject akey = addrKey(family, ip);
-        List<String> names = byAddr.lookup(akey);
-        byAddr.delete(akey);
+        List<String> names = byAddr.remove(akey);
+        history.add(new java.util.AbstractMap.SimpleImmutableEntry<>(akey, null));
         if (names != null) {
             List<String> lc = new ArrayList<>();
             for (String n : names) {
@@ -109,6 +122,7 @@ final class HostsTable {
     synchronized void clear() {
         byName.clear();
         byAddr.clear();
+        history.clear();
     }
 
     /**
@@ -141,7 +155,8 @@ final class HostsTable {
             }
         }
         byAddr.clear();
-        addrs.forEach((k, v) -> byAddr.insert(k, List.copyOf(v)));
+        history.clear();
+        addrs.forEach((k, v) -> put(k, List.copyOf(v)));
         byName.clear();
         byName.putAll(names);
     }
@@ -159,7 +174,7 @@ final class HostsTable {
     /** inet_hosts:gethostbyaddr/3 on this table. */
     synchronized Optional<Hostent> byAddr(OtpErlangObject ip) {
         OtpErlangAtom family = Addresses.family(ip);
-        List<String> names = byAddr.lookup(addrKey(family, ip));
+        List<String> names = byAddr.get(addrKey(family, ip));
         if (names == null) {
             return Optional.empty();
         }
@@ -168,8 +183,16 @@ final class HostsTable {
 
     /** {IP, Names} pairs in ets:tab2list/1's order, for get_rc's {host, IP, Names}. */
     synchronized List<Map.Entry<OtpErlangObject, List<String>>> entries() {
+        HashOrder.EtsSet<List<String>> ets = new HashOrder.EtsSet<>(AtomIndices.get());
+        for (Map.Entry<OtpErlangObject, List<String>> op : history) {
+            if (op.getValue() == null) {
+                ets.delete(op.getKey());
+            } else {
+                ets.insert(op.getKey(), op.getValue());
+            }
+        }
         List<Map.Entry<OtpErlangObject, List<String>>> out = new ArrayList<>();
-        for (Map.Entry<OtpErlangObject, List<String>> e : byAddr.tab2list()) {
+        for (Map.Entry<OtpErlangObject, List<String>> e : ets.tab2list()) {
             out.add(Map.entry(((OtpErlangTuple) e.getKey()).elementAt(1), e.getValue()));
         }
         return out;

@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import jinet.call.ErlangException;
 import jinet.inet.AddressParser;
-import jinet.inet.CharList;
-import jinet.inet.FunctionClauseException;
-import jinet.inet.InetModule;
 import jinet.term.Terms;
 
 /**
@@ -26,8 +23,6 @@ public final class Resolver {
 
         OtpErlangObject gethostbyaddr(OtpErlangObject addr) throws ErlangException;
     }
-
-    private static final OtpErlangAtom FUNCTION_CLAUSE = Terms.atom("function_clause");
 
     private final InetDb db;
     private final DnsLookup dns;
@@ -173,23 +168,27 @@ public final class Resolver {
 
     /** inet:gethostbyname_string/2: a name that is itself an address. */
     private OtpErlangObject string(OtpErlangObject name, OtpErlangObject type) throws ErlangException {
-        OtpErlangObject n = ErlText.atomToList(name);
-        boolean inet = Terms.isAtom(type, "inet");
-        if (!ErlText.isList(n) || !(inet || Terms.isAtom(type, "inet6"))) {
+        OtpErlangObject n = nameForFamily(name, type);
+        if (n == null) {
             return Terms.error("formerr");
         }
-        CharList cs = InetModule.charList(n);
-        Optional<Number[]> ip;
-        try {
-            ip = inet ? AddressParser.parseIpv4Address(cs) : AddressParser.parseIpv6StrictAddress(cs);
-        } catch (FunctionClauseException e) {
-            throw ErlangException.error(FUNCTION_CLAUSE);
-        }
+        boolean inet = Terms.isAtom(type, "inet");
+        Optional<OtpErlangObject> ip = Addresses.parse(
+                inet ? AddressParser::parseIpv4Address : AddressParser::parseIpv6StrictAddress, n);
         if (ip.isEmpty()) {
             return Terms.error("nxdomain");
         }
-        return Hostent.of(ErlText.chars(n), List.of(InetModule.addressTuple(ip.get())), List.of(),
-                (OtpErlangAtom) type).ok();
+        return Hostent.of(ErlText.chars(n), List.of(ip.get()), List.of(), (OtpErlangAtom) type).ok();
+    }
+
+    /**
+     * The guard gethostbyname_string/2 and gethostbyname_self/2 share: an atom is taken as its
+     * name, and the name must be a list and the family inet or inet6; null where it is not.
+     */
+    private static OtpErlangObject nameForFamily(OtpErlangObject name, OtpErlangObject type) {
+        OtpErlangObject n = ErlText.atomToList(name);
+        boolean family = Terms.isAtom(type, "inet") || Terms.isAtom(type, "inet6");
+        return ErlText.isList(n) && family ? n : null;
     }
 
     /** inet_hosts:gethostbyname/2: the inetrc hosts, then the hosts file. */
@@ -209,16 +208,11 @@ public final class Resolver {
     private OtpErlangObject fileByAddr(OtpErlangObject addr) throws ErlangException {
         OtpErlangObject a = ErlText.atomToList(addr);
         if (ErlText.isList(a)) {
-            Optional<Number[]> ip;
-            try {
-                ip = AddressParser.parseAddress(InetModule.charList(a));
-            } catch (FunctionClauseException e) {
-                throw ErlangException.error(FUNCTION_CLAUSE);
-            }
+            Optional<OtpErlangObject> ip = Addresses.parse(AddressParser::parseAddress, a);
             if (ip.isEmpty()) {
                 return Terms.error("formerr");
             }
-            a = InetModule.addressTuple(ip.get());
+            a = ip.get();
         }
         if (!Addresses.isIp4(a) && !Addresses.isIp6(a)) {
             return Terms.error("formerr");
@@ -231,11 +225,11 @@ public final class Resolver {
 
     /** inet:gethostbyname_self/2: the node's own host name is always on loopback. */
     private OtpErlangObject self(OtpErlangObject name, OtpErlangObject type) throws ErlangException {
-        OtpErlangObject n = ErlText.atomToList(name);
-        boolean inet = Terms.isAtom(type, "inet");
-        if (!ErlText.isList(n) || !(inet || Terms.isAtom(type, "inet6"))) {
+        OtpErlangObject n = nameForFamily(name, type);
+        if (n == null) {
             return Terms.error("formerr");
         }
+        boolean inet = Terms.isAtom(type, "inet");
         String lc = ErlText.toLower(n);
         String self = db.hostname();
         OtpErlangObject loopback = inet ? Addresses.LOOPBACK4 : Addresses.LOOPBACK6;

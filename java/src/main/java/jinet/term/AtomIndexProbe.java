@@ -1,0 +1,109 @@
+package jinet.term;
+
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Learns the atom-table indices of a few atoms from the installed OTP. BEAM hashes an atom
+ * inside a term by its index in the atom table, and the index of an atom such as
+ * {@code inet6} depends on the order modules were loaded while the node booted, which differs
+ * between installations (1537 on one machine, 1455 on a fresh Debian root, for the same OTP
+ * 25.2.3). Orders derived from that hash (ets:tab2list of inet_db's host table, in get_rc) can
+ * only match BEAM's with this machine's indices, so jinet asks an {@code erl} for them: it fills
+ * one ETS set per atom with keys {@code {Atom, I}} and reports their tab2list order, and the
+ * index is the one for which {@link HashOrder.EtsSet} gives that same order.
+ */
+public final class AtomIndexProbe {
+    private static final int KEYS = 48;
+    /** Well above the atoms a booted node has (about 10,000 for OTP 25 with kernel and stdlib). */
+    private static final int MAX_INDEX = 1 << 15;
+
+    private AtomIndexProbe() {
+    }
+
+    /** The indices found, by atom; atoms the probe could not settle are left out. */
+    public static Map<String, Integer> probe(List<String> atoms, long timeoutMillis)
+            throws IOException, InterruptedException {
+        String script = "lists:foreach(fun(F) -> F() end, [" + String.join(", ", funs(atoms)) + "]), halt().";
+        ProcessBuilder pb = new ProcessBuilder("erl", "-noshell", "-eval", script);
+        pb.redirectErrorStream(false);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines.add(line.trim());
+            }
+        }
+        if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("erl did not answer in " + timeoutMillis + " ms");
+        }
+        Map<String, Integer> found = new HashMap<>();
+        for (int i = 0; i < atoms.size() && i < lines.size(); i++) {
+            String atom = atoms.get(i);
+            indexFor(atom, parseOrder(lines.get(i))).ifPresent(ix -> found.put(atom, ix));
+        }
+        return found;
+    }
+
+    private static List<String> funs(List<String> atoms) {
+        List<String> out = new ArrayList<>();
+        for (String atom : atoms) {
+            out.add("fun() -> T = ets:new(t, [set]), "
+                    + "[ets:insert(T, {{'" + atom + "', I}, x}) || I <- lists:seq(1, " + KEYS + ")], "
+                    + "io:format(\"~w~n\", [[I || {{_, I}, _} <- ets:tab2list(T)]]), ets:delete(T) end");
+        }
+        return out;
+    }
+
+    private static List<Integer> parseOrder(String line) {
+        List<Integer> out = new ArrayList<>();
+        String body = line.replace("[", "").replace("]", "").trim();
+        if (body.isEmpty()) {
+            return out;
+        }
+        for (String n : body.split(",")) {
+            out.add(Integer.parseInt(n.trim()));
+        }
+        return out;
+    }
+
+    /** The single index for which the model orders the keys as BEAM did, if there is one. */
+    static OptionalInt indexFor(String atom, List<Integer> beamOrder) {
+        if (beamOrder.size() != KEYS) {
+            return OptionalInt.empty();
+        }
+        OptionalInt found = OptionalInt.empty();
+        for (int candidate = 0; candidate < MAX_INDEX; candidate++) {
+            int c = candidate;
+            HashOrder.EtsSet<Integer> t = new HashOrder.EtsSet<>(
+                    name -> name.equals(atom) ? c : InternalHash.atomIndex(name));
+            for (int i = 1; i <= KEYS; i++) {
+                t.insert(Terms.tuple(Terms.atom(atom), new OtpErlangLong(i)), i);
+            }
+            List<Integer> order = new ArrayList<>();
+            for (Map.Entry<OtpErlangObject, Integer> e : t.tab2list()) {
+                order.add(e.getValue());
+            }
+            if (order.equals(beamOrder)) {
+                if (found.isPresent()) {
+                    return OptionalInt.empty(); // not settled: two indices fit
+                }
+                found = OptionalInt.of(candidate);
+            }
+        }
+        return found;
+    }
+}
