@@ -1312,7 +1312,7 @@ start_unbound(Unbound, Dir, Listen, Zones) ->
     ok = file:write_file(Conf, unbound_conf(Dir, Listen, ZoneFiles)),
     Log = filename:join(Dir, "unbound.log"),
     Port = open_port({spawn_executable, "/bin/sh"},
-                     [{args, ["-c", watchdog_script(), "unbound", Log,
+                     [{args, ["-c", jinet_diff:wrapper_script(all), "unbound", Log,
                               Unbound, "-d", "-c", Conf]},
                       exit_status, use_stdio, hide]),
     {os_pid, OsPid} = erlang:port_info(Port, os_pid),
@@ -1335,22 +1335,6 @@ stop_servers(Servers) ->
          catch port_close(Port)
      end || #{port := Port, os_pid := OsPid} <- Servers],
     ok.
-
-%% Runs the server with its output in a log file, forwards SIGTERM to it
-%% and ends it when this node's end of the port closes (so no server
-%% outlives the run).
-watchdog_script() ->
-    "log=$1; shift\n"
-    "exec 3<&0 >>\"$log\" 2>&1\n"
-    "\"$@\" </dev/null 3<&- &\n"
-    "c=$!\n"
-    "trap 'kill -TERM $c 2>/dev/null' TERM INT HUP\n"
-    "( cat <&3 >/dev/null 2>&1; kill -TERM $c 2>/dev/null ) "
-    ">/dev/null 2>&1 &\n"
-    "exec 3<&-\n"
-    "wait $c; st=$?\n"
-    "while kill -0 $c 2>/dev/null; do wait $c; st=$?; done\n"
-    "exit $st\n".
 
 unbound_conf(Dir, Listen, ZoneFiles) ->
     ["# written by inet_resolver_SUITE\n",

@@ -23,6 +23,7 @@
 -module(jinet_diff).
 
 %% Nodes
+-export([wrapper_script/1]).
 -export([start_node/0, start_node/1, stop_node/1, root/0, root/1,
          manual_path/1]).
 %% Evaluation and comparison
@@ -318,8 +319,17 @@ owner_init(Parent, Ref, Opts = #{root := Root, log_dir := LogDir}) ->
 %% it, and terminates it when our end of the port goes away (this Erlang node
 %% dies or closes the port), so no node outlives the test run.
 wrapper_script() ->
+    wrapper_script(stderr).
+
+%% The same wrapper for any program: `stderr` sends its stderr to the log
+%% file given as first argument, `all` its stdout too.
+-spec wrapper_script(stderr | all) -> string().
+wrapper_script(Logged) ->
     "log=$1; shift\n"
-    "exec 3<&0 2>>\"$log\"\n"
+    ++ case Logged of
+           stderr -> "exec 3<&0 2>>\"$log\"\n";
+           all -> "exec 3<&0 >>\"$log\" 2>&1\n"
+       end ++
     "\"$@\" </dev/null 3<&- &\n"
     "c=$!\n"
     "trap 'kill -TERM $c 2>/dev/null' TERM INT HUP\n"
