@@ -50,34 +50,12 @@ groups() ->
 %%--------------------------------------------------------------------
 
 init_per_suite(Config) ->
-    Seed = jinet_diff:seed(),
-    Root = jinet_diff:root(Config),
-    say("inet_address_paths_SUITE: seed ~p (rerun with JINET_SEED=~p)",
-        [Seed, Seed]),
-    ok = jinet_diff:stats_restart(),
-    T0 = erlang:monotonic_time(millisecond),
-    case jinet_diff:start_node(#{root => Root,
-                                 log_dir => ?config(priv_dir, Config)}) of
-        {ok, Handle = #{node := Node, kind := Kind}} ->
-            say("inet_address_paths_SUITE: testing ~p node ~p (up in ~b ms)",
-                [Kind, Node, erlang:monotonic_time(millisecond) - T0]),
-            [{jinet, Handle}, {jnode, Node}, {seed, Seed}, {root, Root}
-             | Config];
-        {error, Why} ->
-            jinet_diff:stats_stop_sync(),
-            say("inet_address_paths_SUITE: no node to test: ~tp", [Why]),
-            {fail, {jinet_node_not_started, Why}}
-    end.
+    jinet_diff:suite_start(?MODULE, Config).
 
 end_per_suite(Config) ->
-    {ok, Stop} = jinet_diff:stop_node(?config(jinet, Config)),
-    jinet_diff:log("node stopped: ~tp", [Stop]),
-    Table = jinet_diff:format_summary(jinet_diff:summary(), 46),
-    say("~ninet_address_paths_SUITE summary (node ~p, seed ~p, ~b inputs "
-        "per function and path):~n~ts",
-        [?config(jnode, Config), ?config(seed, Config), inputs(), Table]),
-    jinet_diff:stats_stop_sync(),
-    ok.
+    jinet_diff:suite_end(?MODULE, Config,
+                         io_lib:format(", ~b inputs per function and path",
+                                       [inputs()])).
 
 init_per_group(Path, Config) ->
     [{path, Path} | Config].
@@ -200,7 +178,3 @@ ctx(Case, Config) ->
                                  atom_to_list(Case)),
       seed => ?config(seed, Config),
       priv_dir => ?config(priv_dir, Config)}.
-
-say(Format, Args) ->
-    jinet_diff:log(Format, Args),
-    io:format(user, Format ++ "~n", Args).

@@ -37,40 +37,20 @@ all() ->
 %%--------------------------------------------------------------------
 
 init_per_suite(Config) ->
-    Seed = jinet_diff:seed(),
-    Root = jinet_diff:root(Config),
-    say("inet_services_SUITE: seed ~p (rerun with JINET_SEED=~p), root ~ts",
-        [Seed, Seed, Root]),
     case file:read_file(?SERVICES) of
         {ok, _} -> ok;
-        {error, Why0} ->
+        {error, Why} ->
             say("inet_services_SUITE: WARNING: cannot read ~s (~p): install "
                 "netbase; the lookups then compare failures only",
-                [?SERVICES, Why0])
+                [?SERVICES, Why])
     end,
-    ok = jinet_diff:stats_restart(),
-    T0 = erlang:monotonic_time(millisecond),
-    case jinet_diff:start_node(#{root => Root,
-                                 log_dir => ?config(priv_dir, Config)}) of
-        {ok, Handle = #{node := Node, kind := Kind}} ->
-            say("inet_services_SUITE: testing ~p node ~p (up in ~b ms)",
-                [Kind, Node, erlang:monotonic_time(millisecond) - T0]),
-            [{jinet, Handle}, {jnode, Node}, {seed, Seed},
-             {services, services()} | Config];
-        {error, Why} ->
-            jinet_diff:stats_stop(),
-            say("inet_services_SUITE: no node to test: ~tp", [Why]),
-            {fail, {jinet_node_not_started, Why}}
+    case jinet_diff:suite_start(?MODULE, Config) of
+        Config1 when is_list(Config1) -> [{services, services()} | Config1];
+        Fail -> Fail
     end.
 
 end_per_suite(Config) ->
-    {ok, Stop} = jinet_diff:stop_node(?config(jinet, Config)),
-    jinet_diff:log("node stopped: ~tp", [Stop]),
-    Table = jinet_diff:format_summary(jinet_diff:summary(), 44),
-    say("~ninet_services_SUITE summary (node ~p, seed ~p):~n~ts",
-        [?config(jnode, Config), ?config(seed, Config), Table]),
-    jinet_diff:stats_stop(),
-    ok.
+    jinet_diff:suite_end(?MODULE, Config, "").
 
 init_per_testcase(Case, Config) ->
     jinet_diff:seed_process(?config(seed, Config), Case),

@@ -24,6 +24,7 @@
 
 %% Nodes
 -export([wrapper_script/1]).
+-export([suite_start/2, suite_end/3]).
 -export([start_node/0, start_node/1, stop_node/1, root/0, root/1,
          manual_path/1]).
 %% Evaluation and comparison
@@ -1508,3 +1509,53 @@ parallel(Funs) ->
          {'DOWN', Mon, process, Pid, {done, V}} -> {ok, V};
          {'DOWN', Mon, process, Pid, Reason} -> {'EXIT', Reason}
      end || {Pid, Mon} <- Started].
+
+%%--------------------------------------------------------------------
+%% The frame of a differential suite against one node
+%%--------------------------------------------------------------------
+
+%% init_per_suite/1 of a suite that compares one node with this BEAM: logs
+%% the seed, starts the stats table and the node under test. Returns the
+%% config with jinet (the handle), jnode, seed and root, or {fail, Reason}.
+-spec suite_start(atom(), list()) -> list() | {fail, term()}.
+suite_start(Suite, Config) ->
+    Seed = seed(),
+    Root = root(Config),
+    say("~s: seed ~p (rerun with JINET_SEED=~p), root ~ts",
+        [Suite, Seed, Seed, Root]),
+    ok = stats_restart(),
+    T0 = erlang:monotonic_time(millisecond),
+    case start_node(#{root => Root,
+                      log_dir => proplists:get_value(priv_dir, Config)}) of
+        {ok, Handle = #{node := Node, kind := Kind}} ->
+            say("~s: testing ~p node ~p (up in ~b ms)",
+                [Suite, Kind, Node, erlang:monotonic_time(millisecond) - T0]),
+            [{jinet, Handle}, {jnode, Node}, {seed, Seed}, {root, Root}
+             | Config];
+        {error, Why} ->
+            stats_stop_sync(),
+            say("~s: no node to test: ~tp", [Suite, Why]),
+            {fail, {jinet_node_not_started, Why}}
+    end.
+
+%% end_per_suite/1 of such a suite: stops the node (warning when EPMD still
+%% knows it) and prints the summary table; Extra is text for the heading.
+-spec suite_end(atom(), list(), string()) -> ok.
+suite_end(Suite, Config, Extra) ->
+    Node = proplists:get_value(jnode, Config),
+    {ok, Stop} = stop_node(proplists:get_value(jinet, Config)),
+    log("node stopped: ~tp", [Stop]),
+    case Stop of
+        #{epmd := still_registered} ->
+            say("~s: WARNING: ~p still registered in epmd", [Suite, Node]);
+        _ -> ok
+    end,
+    Table = format_summary(summary(), 46),
+    say("~n~s summary (node ~p, seed ~p~s):~n~ts",
+        [Suite, Node, proplists:get_value(seed, Config), Extra, Table]),
+    stats_stop_sync().
+
+say(Format, Args) ->
+    log(Format, Args),
+    io:format(user, Format ++ "~n", Args).
+
