@@ -57,6 +57,8 @@
 %%   etc_dir             ERL_INET_ETC_DIR=<dir> and ERL_INETRC with
 %%                       lookup [file, dns] and {file, resolv, F}: <dir>'s
 %%                       hosts and resolv.conf are used
+%%   file_names          {resolv_conf, Binary}, {hosts_file, Binary}, then
+%%                       {hosts_file, DeepListWithAnAtom}
 %%   rc_invalid          an invalid option stops the processing of inetrc
 %%   rc_syntax           an inetrc with a syntax error (namespace: the
 %%                       default lookup, native, then asks only our server)
@@ -110,8 +112,8 @@ group_names() ->
     [dns, dns_edns_inet6, dns_usevc, dns_dead, dns_dead_first, dns_alt,
      hosts, order_file_dns, order_dns_file, order_strings, file_resolv,
      order_native_file, order_file_native_dns, order_yp_foo, resolv_conf,
-     etc_dir, rc_invalid, rc_syntax, rc_missing, native, host_default,
-     concurrency].
+     etc_dir, file_names, rc_invalid, rc_syntax, rc_missing, native,
+     host_default, concurrency].
 
 all() ->
     [{group, G} || G <- group_names()].
@@ -373,6 +375,17 @@ spec(G, Dir, Fx = #{port := P, dead_port := Dead, alt_port := AltP}) ->
               files => [{filename:join(Etc, "hosts"), hosts_order()},
                         {filename:join(Etc, "resolv.conf"), resolv_text(v1)},
                         {R, resolv_text(v2)}]};
+        file_names ->
+            %% File names as inet_db takes them besides strings: a binary
+            %% (kept as given, so get_rc shows it) and a deep list with an
+            %% atom (flattened); the last one set is read.
+            R = filename:join(Dir, "resolv.conf"),
+            #{rc => [{lookup, [file]}, {resolv_conf, list_to_binary(R)},
+                     {hosts_file, list_to_binary(H)},
+                     {hosts_file, [filename:dirname(H2), "/",
+                                   list_to_atom(filename:basename(H2))]}],
+              files => [{R, resolv_text(v1)}, {H, hosts_v1()},
+                        {H2, hosts_order()}]};
         rc_invalid ->
             #{rc => [{lookup, [file]}, {resolv_conf, ""}, {hosts_file, H2},
                      {host, {192, 0, 2, 230}, ["before-invalid"]},
@@ -818,6 +831,9 @@ order(Config) ->
                  order_yp_foo ->
                      [{expect, {getaddr, ["nat-host", inet]},
                        {ok, {192, 0, 2, 150}}}];
+                 file_names ->
+                     [{expect, {getaddr, ["filehost2", inet]},
+                       {ok, {192, 0, 2, 202}}}];
                  etc_dir ->
                      [{expect, {getaddr, ["filehost2", inet]},
                        {ok, {192, 0, 2, 202}}}] ++

@@ -80,10 +80,12 @@ public final class InetConfig {
         }
         readInetrc(db, inetrcParameter, env);
         if (db.get("res_resolv_conf") instanceof OtpErlangAtom) {
-            absolute(join(etc, "resolv.conf")).ifPresent(f -> db.setFile("resolv_conf", f, false));
+            InetDb.fileName(new OtpErlangString(join(etc, "resolv.conf")))
+                    .ifPresent(f -> db.setFile("resolv_conf", f, false));
         }
         if (db.get("res_hosts_file") instanceof OtpErlangAtom) {
-            absolute(join(etc, "hosts")).ifPresent(f -> db.setFile("hosts_file", f, false));
+            InetDb.fileName(new OtpErlangString(join(etc, "hosts")))
+                    .ifPresent(f -> db.setFile("hosts_file", f, false));
         }
         return resolver;
     }
@@ -223,11 +225,11 @@ public final class InetConfig {
         }
     }
 
+    /** filename:join/2 of a directory and a plain name. */
     private static String join(String dir, String name) {
+        if (dir.isEmpty()) {
+            return name;
+        }
         return dir.endsWith("/") ? dir + name : dir + "/" + name;
-    }
-
-    private static Optional<String> absolute(String f) {
-        return f.startsWith("/") ? Optional.of(f) : Optional.empty();
     }
 }

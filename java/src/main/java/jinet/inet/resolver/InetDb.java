@@ -1,6 +1,7 @@
 package jinet.inet.resolver;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangBinary;
 import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
@@ -271,20 +272,74 @@ public final class InetDb {
 
     // ---------------------------------------------------------------- watched files
 
+    /**
+     * A file name as inet_db keeps it: {@code stored} is what get_rc shows (filename:flatten/1
+     * of the option: deep lists and atoms become a string, a binary stays a binary), {@code path}
+     * the file to read, null where erl_prim_loader cannot read it (it refuses binaries, so such a
+     * file always reads as missing).
+     */
+    record FileName(OtpErlangObject stored, String path) {
+        static final FileName NONE = new FileName(Terms.NIL, null);
+
+        boolean isNone() {
+            return stored.equals(Terms.NIL);
+        }
+    }
+
+    /** The name an inetrc resolv_conf/hosts_file option gives, if inet_db takes it. */
+    static Optional<FileName> fileName(OtpErlangObject f) {
+        if (RcOptions.isEmptyString(f)) {
+            return Optional.of(FileName.NONE);
+        }
+        if (f instanceof OtpErlangBinary) {
+            byte[] b = ((OtpErlangBinary) f).binaryValue();
+            return b.length > 0 && b[0] == '/' ? Optional.of(new FileName(f, null)) : Optional.empty();
+        }
+        StringBuilder flat = new StringBuilder();
+        if (!flatten(f, flat) || flat.length() == 0 || flat.charAt(0) != '/') {
+            return Optional.empty();
+        }
+        String path = flat.toString();
+        return Optional.of(new FileName(new OtpErlangString(path), path));
+    }
+
+    /** filename:flatten/1 for names made of characters, nested lists and atoms. */
+    private static boolean flatten(OtpErlangObject t, StringBuilder out) {
+        if (t instanceof OtpErlangAtom) {
+            out.append(((OtpErlangAtom) t).atomValue());
+            return true;
+        }
+        String s = ErlText.chars(t);
+        if (s != null) {
+            out.append(s);
+            return true;
+        }
+        List<OtpErlangObject> items = RcOptions.properList(t);
+        if (items == null) {
+            return false;
+        }
+        for (OtpErlangObject i : items) {
+            if (!flatten(i, out)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The resolv_conf / hosts_file option with a file name: set, or set and read now. */
-    boolean setFile(String option, String name, boolean readNow) {
+    boolean setFile(String option, FileName name, boolean readNow) {
         WatchedFile f = option.startsWith("resolv") ? resolvConf : hostsFile;
-        if (name.isEmpty()) {
+        if (name.isNone()) {
             put(f.key, Terms.NIL);
             f.forget();
             return applyFile(f, new byte[0]);
         }
-        put(f.key, new OtpErlangString(name));
+        put(f.key, name.stored());
         if (!readNow) {
-            f.watchFromNowOn();
+            f.watchFromNowOn(name.path());
             return true;
         }
-        return f.update(name).map(bytes -> applyFile(f, bytes)).orElse(true);
+        return f.watch(name.path()).map(bytes -> applyFile(f, bytes)).orElse(true);
     }
 
     /** inet_db:res_update_conf/0. */
@@ -298,15 +353,9 @@ public final class InetDb {
     }
 
     private synchronized void update(WatchedFile f) {
-        if (!f.due()) {
-            return;
+        if (f.due()) {
+            f.update().ifPresent(bytes -> applyFile(f, bytes));
         }
-        OtpErlangObject name = db.get(f.key);
-        String file = name == null ? null : ErlText.chars(name);
-        if (file == null) {
-            return;
-        }
-        f.update(file).ifPresent(bytes -> applyFile(f, bytes));
     }
 
     private boolean applyFile(WatchedFile f, byte[] content) {
@@ -364,8 +413,4 @@ public final class InetDb {
         return Terms.list(e);
     }
 
-    static Optional<String> absoluteFile(OtpErlangObject f) {
-        String s = ErlText.chars(ErlText.atomToList(f));
-        return s != null && s.startsWith("/") ? Optional.of(s) : Optional.empty();
-    }
 }

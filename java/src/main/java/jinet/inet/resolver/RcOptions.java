@@ -142,8 +142,7 @@ final class RcOptions {
                 return List.of(db -> set(db, "sctp_module", arg, v -> v instanceof OtpErlangAtom));
             case "resolv_conf":
             case "hosts_file":
-                return List.of(db -> InetDb.absoluteFile(arg).or(() -> isEmptyString(arg)
-                                ? java.util.Optional.of("") : java.util.Optional.empty())
+                return List.of(db -> InetDb.fileName(arg)
                         .map(file -> db.setFile(name, file, true))
                         .orElse(false));
             default:

@@ -20,6 +20,7 @@ final class WatchedFile {
     static final long RECHECK_SECONDS = 5;
 
     final String key;
+    private String path;
     private Long checkedAt;
     private Object info;
 
@@ -29,14 +30,23 @@ final class WatchedFile {
 
     /** No file: no re-checks. */
     void forget() {
+        path = null;
         checkedAt = null;
         info = null;
     }
 
-    /** A name given without reading it: the first use reads it. */
-    void watchFromNowOn() {
+    /** A name given without reading it: the first use reads it. A null path never reads. */
+    void watchFromNowOn(String path) {
+        this.path = path;
         info = null;
         checkedAt = now() - (RECHECK_SECONDS + 1);
+    }
+
+    /** A name given and read now: its content, as {@link #update()}. */
+    Optional<byte[]> watch(String path) {
+        this.path = path;
+        info = null;
+        return update();
     }
 
     boolean due() {
@@ -44,9 +54,9 @@ final class WatchedFile {
     }
 
     /** The file's content when it changed since last time (empty when it is gone), else empty. */
-    Optional<byte[]> update(String file) {
+    Optional<byte[]> update() {
         checkedAt = now();
-        Object now = fileInfo(Path.of(file));
+        Object now = path == null ? null : fileInfo(Path.of(path));
         if (now != null && now.equals(info)) {
             return Optional.empty();
         }
@@ -55,7 +65,7 @@ final class WatchedFile {
             return Optional.of(new byte[0]);
         }
         try {
-            return Optional.of(Files.readAllBytes(Path.of(file)));
+            return Optional.of(Files.readAllBytes(Path.of(path)));
         } catch (IOException | RuntimeException e) {
             return Optional.of(new byte[0]);
         }
