@@ -190,8 +190,7 @@ public final class DistNode implements AutoCloseable {
                     break;
                 case Control.UNLINK_ID:
                     unlink((OtpErlangPid) c.elementAt(3), (OtpErlangPid) c.elementAt(2));
-                    conn.send(Terms.tuple(new OtpErlangLong(Control.UNLINK_ID_ACK), c.elementAt(1),
-                            c.elementAt(3), c.elementAt(2)));
+                    conn.send(Control.unlinkIdAck(c.elementAt(1), c.elementAt(3), c.elementAt(2)));
                     break;
                 case Control.UNLINK_ID_ACK:
                     break; // this runtime does not unlink by itself yet
@@ -260,7 +259,7 @@ public final class DistNode implements AutoCloseable {
     private void onLink(DistConnection conn, OtpErlangPid from, OtpErlangPid to) {
         LocalProcess p = processes.get(to);
         if (p == null || !p.addLink(from)) {
-            conn.send(Terms.tuple(new OtpErlangLong(Control.EXIT), to, from, NOPROC));
+            conn.send(Control.exit(to, from, NOPROC));
         }
     }
 
@@ -275,7 +274,7 @@ public final class DistNode implements AutoCloseable {
         LocalProcess p = lookup(target);
         OtpErlangAtom byName = target instanceof OtpErlangAtom ? (OtpErlangAtom) target : null;
         if (p == null || !p.addWatcher(ref, new LocalProcess.Watcher(watcher, byName))) {
-            conn.send(Terms.tuple(new OtpErlangLong(Control.MONITOR_P_EXIT), target, watcher, ref, NOPROC));
+            conn.send(Control.monitorExit(target, watcher, ref, NOPROC));
         }
     }
 
@@ -297,8 +296,7 @@ public final class DistNode implements AutoCloseable {
         OtpErlangTuple mfa = (OtpErlangTuple) c.elementAt(4);
         SpawnOptions opts = SpawnOptions.parse(c.elementAt(5));
         if (opts == null) {
-            conn.send(Terms.tuple(new OtpErlangLong(Control.SPAWN_REPLY), reqId, parent, new OtpErlangLong(0),
-                    Terms.atom("badopt")));
+            conn.send(Control.spawnReply(reqId, parent, 0, Terms.atom("badopt")));
             return;
         }
         LocalProcess p = newProcess(null, false);
@@ -309,7 +307,7 @@ public final class DistNode implements AutoCloseable {
         if (opts.monitor && p.addWatcher(reqId, new LocalProcess.Watcher(parent, null))) {
             flags |= Control.SPAWN_REPLY_MONITORED;
         }
-        conn.send(Terms.tuple(new OtpErlangLong(Control.SPAWN_REPLY), reqId, parent, new OtpErlangLong(flags), p.pid()));
+        conn.send(Control.spawnReply(reqId, parent, flags, p.pid()));
         OtpErlangObject[] args;
         try {
             OtpErlangObject argList = payload.read_any();
@@ -333,7 +331,7 @@ public final class DistNode implements AutoCloseable {
         }
         DistConnection conn = connections.get(to.node());
         if (conn != null) {
-            conn.send(Terms.tuple(new OtpErlangLong(Control.SEND), Terms.atom(""), to), message);
+            conn.send(Control.send(to), message);
         }
     }
 
@@ -355,7 +353,7 @@ public final class DistNode implements AutoCloseable {
             return ref;
         }
         ownMonitors.put(ref, new OwnMonitor(watcher, target));
-        conn.send(Terms.tuple(new OtpErlangLong(Control.MONITOR_P), watcher.pid(), target, ref));
+        conn.send(Control.monitor(watcher.pid(), target, ref));
         return ref;
     }
 
@@ -364,7 +362,7 @@ public final class DistNode implements AutoCloseable {
         if (m != null && watcher.removeOwnMonitor(ref)) {
             DistConnection conn = connections.get(m.target.node());
             if (conn != null) {
-                conn.send(Terms.tuple(new OtpErlangLong(Control.DEMONITOR_P), watcher.pid(), m.target, ref));
+                conn.send(Control.demonitor(watcher.pid(), m.target, ref));
             }
         }
     }
@@ -393,21 +391,21 @@ public final class DistNode implements AutoCloseable {
         for (OtpErlangPid linked : e.links) {
             DistConnection conn = connections.get(linked.node());
             if (conn != null) {
-                conn.send(Terms.tuple(new OtpErlangLong(Control.EXIT), p.pid(), linked, reason));
+                conn.send(Control.exit(p.pid(), linked, reason));
             }
         }
         e.watchers.forEach((ref, w) -> {
             DistConnection conn = connections.get(w.pid.node());
             if (conn != null) {
                 OtpErlangObject who = w.name != null ? w.name : p.pid();
-                conn.send(Terms.tuple(new OtpErlangLong(Control.MONITOR_P_EXIT), who, w.pid, ref, reason));
+                conn.send(Control.monitorExit(who, w.pid, ref, reason));
             }
         });
         for (OtpErlangRef ref : e.ownMonitors) {
             OwnMonitor m = ownMonitors.remove(ref);
             DistConnection conn = m == null ? null : connections.get(m.target.node());
             if (conn != null) {
-                conn.send(Terms.tuple(new OtpErlangLong(Control.DEMONITOR_P), p.pid(), m.target, ref));
+                conn.send(Control.demonitor(p.pid(), m.target, ref));
             }
         }
     }
