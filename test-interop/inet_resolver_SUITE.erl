@@ -59,6 +59,10 @@
 %%                       hosts and resolv.conf are used
 %%   file_names          {resolv_conf, Binary}, {hosts_file, Binary}, then
 %%                       {hosts_file, DeepListWithAnAtom}
+%%   rc_random           16 seeded random inetrc files mixing valid and
+%%                       invalid options (every option inet_db knows, bad
+%%                       values, unknown options, clear_ns/reset/...), a pair
+%%                       of nodes each: get_rc() and a few lookups
 %%   rc_invalid          an invalid option stops the processing of inetrc
 %%   rc_syntax           an inetrc with a syntax error (namespace: the
 %%                       default lookup, native, then asks only our server)
@@ -95,7 +99,8 @@
          end_per_testcase/2]).
 -export([forward/1, search/1, reverse/1, slow_errors/1, malformed/1,
          dead/1, dead_first/1, alt/1, hosts_names/1, hosts_edit/1,
-         hosts_delete/1, order/1, resolv_conf/1, rc_only/1, native/1,
+         hosts_delete/1, order/1, resolv_conf/1, rc_only/1, rc_random/1,
+         native/1,
          host_default/1, concurrency/1]).
 
 -define(NS53, {127, 0, 53, 1}).
@@ -104,6 +109,8 @@
 %% (whole seconds: a check is due once 5 s have passed since the last one).
 -define(RECHECK_WAIT, 6500).
 -define(SLOW_NAME, "slow.jinet.test.").
+%% Random inetrc files in the rc_random group, a pair of nodes each.
+-define(RC_RANDOM, 16).
 
 suite() ->
     [{timetrap, {minutes, 3}}].
@@ -112,8 +119,8 @@ group_names() ->
     [dns, dns_edns_inet6, dns_usevc, dns_dead, dns_dead_first, dns_alt,
      hosts, order_file_dns, order_dns_file, order_strings, file_resolv,
      order_native_file, order_file_native_dns, order_yp_foo, resolv_conf,
-     etc_dir, file_names, rc_invalid, rc_syntax, rc_missing, native,
-     host_default, concurrency].
+     etc_dir, file_names, rc_invalid, rc_syntax, rc_missing, rc_random,
+     native, host_default, concurrency].
 
 all() ->
     [{group, G} || G <- group_names()].
@@ -132,6 +139,7 @@ cases(hosts) -> [hosts_names, malformed, hosts_edit, hosts_delete];
 cases(resolv_conf) -> [resolv_conf];
 cases(G) when G =:= rc_invalid; G =:= rc_syntax; G =:= rc_missing ->
     [rc_only];
+cases(rc_random) -> [rc_random];
 cases(native) -> [native, malformed];
 cases(host_default) -> [host_default];
 cases(concurrency) -> [concurrency];
@@ -184,6 +192,11 @@ end_per_suite(Config) ->
     jinet_diff:stats_stop(),
     ok.
 
+init_per_group(rc_random = G, Config) ->
+    %% Its case starts a pair of nodes for each file it writes.
+    Dir = filename:join(maps:get(priv, ?config(fx, Config)), "rc_random"),
+    ok = filelib:ensure_dir(filename:join(Dir, "x")),
+    [{group, G}, {dir, Dir} | Config];
 init_per_group(G, Config) ->
     Fx = ?config(fx, Config),
     Dir = filename:join(maps:get(priv, Fx), atom_to_list(G)),
@@ -1048,6 +1061,82 @@ run(Config, Items0) ->
     Unexpected =:= [] orelse
         ct:fail({beam_answers_not_as_configured, Unexpected}),
     ok.
+
+%% Random inetrc files: a pair of nodes for each, get_rc() and lookups of
+%% the names the file may define, compared.
+rc_random(Config) ->
+    Dir = ?config(dir, Config),
+    Mismatches =
+        lists:append(
+          [begin
+               Terms = random_rc(),
+               Sub = filename:join(Dir, integer_to_list(N)),
+               ok = filelib:ensure_dir(filename:join(Sub, "x")),
+               Opts = node_options(#{rc => Terms}, Sub, Config),
+               {ok, Pair = #{beam := #{node := B}, jinet := #{node := J}}} =
+                   jinet_diff:start_pair(Opts),
+               jinet_diff:log("rc_random ~b: ~tp", [N, Terms]),
+               Calls = [{get_rc, []}, {gethostbyname, ["rnd-host"]},
+                        {gethostbyname, ["rnd-host", inet6]},
+                        {gethostbyaddr, [{192, 0, 2, 77}]},
+                        {getaddr, ["localhost", inet]}, {get_rc, []}],
+               {Ms, _} = jinet_diff:compare_nodes_results(Calls, B, J,
+                                                          "rc_random"),
+               {ok, _} = jinet_diff:stop_pair(Pair),
+               Ms
+           end || N <- lists:seq(1, ?RC_RANDOM)]),
+    jinet_diff:report(ctx(rc_random, Config), Mismatches).
+
+%% Options of every kind inet_db reads, with good and bad values.
+random_rc() ->
+    Ip4 = fun() -> list_to_tuple([rand:uniform(256) - 1 || _ <- "abcd"]) end,
+    Ip6 = fun() -> list_to_tuple([rand:uniform(65536) - 1 || _ <- "abcdefgh"])
+          end,
+    Pick = fun(L) -> lists:nth(rand:uniform(length(L)), L) end,
+    %% Name servers on loopback only, where nothing answers at once: a
+    %% server out of reach would make BEAM's own start-up wait on it.
+    Ip = fun() -> Pick([{127, rand:uniform(255), rand:uniform(255), 9},
+                        {0, 0, 0, 0, 0, 0, 0, 1}, {256, 0, 0, 1}, {1, 2, 3},
+                        "127.0.0.9"])
+         end,
+    Port = fun() -> Pick([53, 5353, 0, 65535, 65536, -1, x]) end,
+    Str = fun() -> Pick(["example.com", "a.b.c", "", "has space", "x",
+                         "UPPER.case", [1, 2], foo]) end,
+    Gen = [fun() -> {lookup, [Pick([file, dns, native, yp, nis, nisplus, foo,
+                                    "files", "bind", "hosts", "x", 1])
+                              || _ <- lists:seq(1, rand:uniform(4))]} end,
+           fun() -> {lookup, Pick([native, "dns", [file | dns]])} end,
+           fun() -> {nameserver, Ip()} end,
+           fun() -> {nameserver, Ip(), Port()} end,
+           fun() -> {alt_nameserver, Ip()} end,
+           fun() -> {alt_nameserver, Ip(), Port()} end,
+           fun() -> {domain, Str()} end,
+           fun() -> {search, [Str() || _ <- lists:seq(1, rand:uniform(3))]} end,
+           fun() -> {search, Pick(["abc", [a | b], []])} end,
+           fun() -> {Pick([timeout, retry, servfail_retry_timeout,
+                           udp_payload_size, cache_size, cache_refresh,
+                           socks5_port]),
+                     Pick([-1, 0, 1, 511, 512, 1280, 2000, 5000, 99999999999,
+                           x, "1"])} end,
+           fun() -> {Pick([inet6, usevc]), Pick([true, false, yes, 1])} end,
+           fun() -> {edns, Pick([0, false, 1, true])} end,
+           fun() -> {host, Pick([{192, 0, 2, 77}, Ip4(), Ip6(), {1, 2}]),
+                     Pick([["rnd-host"], ["rnd-host", "rnd-alias"],
+                           ["RND-HOST"], [], "rnd-host", [rnd]])} end,
+           fun() -> {Pick([udp, tcp, sctp]),
+                     Pick([inet_udp, inet_tcp, foo, "foo"])} end,
+           fun() -> {socks5_server, Pick([Ip4(), Ip6(), "h"])} end,
+           fun() -> {socks5_methods, [none]} end,
+           fun() -> {socks5_noproxy, Ip4(), Pick([{255, 255, 0, 0}, x])} end,
+           fun() -> Pick([clear_ns, clear_search, clear_hosts, clear_cache,
+                          reset, no_such_option, {no_such, 1},
+                          {hosts_file, ""}, {hosts_file, "relative"},
+                          {hosts_file, "/no/such/hosts"},
+                          {resolv_conf, ""}, {resolv_conf, "/no/such/resolv"},
+                          {file, hosts, "/no/such/file"}, {1, 2, 3}])
+           end],
+    [{resolv_conf, ""}, {hosts_file, ""}
+     | [(Pick(Gen))() || _ <- lists:seq(1, 2 + rand:uniform(6))]].
 
 %% The pair's nodes; the case fails (in the case itself, so that it counts
 %% as failed, not skipped) when they could not be started.
