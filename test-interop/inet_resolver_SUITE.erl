@@ -1258,15 +1258,7 @@ keeper_loop(DeadSock, Servers) ->
     end.
 
 logs(Servers) ->
-    [{Log, tail(Log)} || #{log := Log} <- Servers].
-
-tail(File) ->
-    case file:read_file(File) of
-        {ok, Bin} when byte_size(Bin) > 3000 ->
-            binary:part(Bin, byte_size(Bin) - 3000, 3000);
-        {ok, Bin} -> Bin;
-        Error -> Error
-    end.
+    [{Log, jinet_diff:tail(Log)} || #{log := Log} <- Servers].
 
 %% 127.0.53.1:53 (UDP and TCP) can be bound here: ok | {no, Reason}.
 probe_ns53() ->
@@ -1423,7 +1415,7 @@ start_unbound(Unbound, Dir, Listen, Zones) ->
     {os_pid, OsPid} = erlang:port_info(Port, os_pid),
     receive
         {Port, {exit_status, St}} ->
-            {error, {unbound_exited, St, tail(Log)}}
+            {error, {unbound_exited, St, jinet_diff:tail(Log)}}
     after 200 ->
             {ok, #{port => Port, os_pid => OsPid, log => Log}}
     end.

@@ -24,7 +24,7 @@
 
 %% Nodes
 -export([wrapper_script/1]).
--export([suite_start/2, suite_end/3]).
+-export([suite_start/2, suite_end/3, tail/1]).
 -export([start_node/0, start_node/1, stop_node/1, root/0, root/1,
          manual_path/1]).
 %% Evaluation and comparison
@@ -470,6 +470,7 @@ wait_unregistered(Name, Host, Deadline) ->
             end
     end.
 
+%% The last 4000 bytes of a log file (or why it cannot be read).
 tail(File) ->
     case file:read_file(File) of
         {ok, Bin} when byte_size(Bin) > 4000 ->

@@ -108,19 +108,7 @@ public final class HashOrder {
             return 0;
         }
         // UINT32_HASH_2(depth, 1, HCONST_22) with hash = 0
-        int c = 0x98c475e6;
-        int a = c + depth;
-        int b = c + 1;
-        int h = 0;
-        a -= b; a -= h; a ^= (h >>> 13);
-        b -= h; b -= a; b ^= (a << 8);
-        h -= a; h -= b; h ^= (b >>> 13);
-        a -= b; a -= h; a ^= (h >>> 12);
-        b -= h; b -= a; b ^= (a << 16);
-        h -= a; h -= b; h ^= (b >>> 5);
-        a -= b; a -= h; a ^= (h >>> 3);
-        b -= h; b -= a; b ^= (a << 10);
-        h -= a; h -= b; h ^= (b >>> 15);
+        int h = InternalHash.uint32Hash2(depth, 1, 0x98c475e6, 0);
         return h & 0xFFFFFFFFL;
     }
 

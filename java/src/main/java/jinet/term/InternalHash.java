@@ -253,21 +253,9 @@ public final class InternalHash {
             this.hash = salt ^ INTERNAL_HASH_SALT;
         }
 
-        /** UINT32_HASH_2: a = C + x, b = C + y, MIX(a, b, hash). */
+        /** UINT32_HASH_2 on the running hash. */
         private void hash2(int x, int y, int c) {
-            int a = c + x;
-            int b = c + y;
-            int h = hash;
-            a -= b; a -= h; a ^= (h >>> 13);
-            b -= h; b -= a; b ^= (a << 8);
-            h -= a; h -= b; h ^= (b >>> 13);
-            a -= b; a -= h; a ^= (h >>> 12);
-            b -= h; b -= a; b ^= (a << 16);
-            h -= a; h -= b; h ^= (b >>> 5);
-            a -= b; a -= h; a ^= (h >>> 3);
-            b -= h; b -= a; b ^= (a << 10);
-            h -= a; h -= b; h ^= (b >>> 15);
-            hash = h;
+            hash = uint32Hash2(x, y, c, hash);
         }
 
         private void constHash(int c) {
@@ -473,5 +461,21 @@ public final class InternalHash {
         b -= c; b -= a; b ^= (a << 10);
         c -= a; c -= b; c ^= (b >>> 15);
         return new int[] {a, b, c};
+    }
+
+    /** erts's UINT32_HASH_2: a = C + x, b = C + y, then Bob Jenkins' MIX(a, b, h); the new h. */
+    static int uint32Hash2(int x, int y, int c, int h) {
+        int a = c + x;
+        int b = c + y;
+        a -= b; a -= h; a ^= (h >>> 13);
+        b -= h; b -= a; b ^= (a << 8);
+        h -= a; h -= b; h ^= (b >>> 13);
+        a -= b; a -= h; a ^= (h >>> 12);
+        b -= h; b -= a; b ^= (a << 16);
+        h -= a; h -= b; h ^= (b >>> 5);
+        a -= b; a -= h; a ^= (h >>> 3);
+        b -= h; b -= a; b ^= (a << 10);
+        h -= a; h -= b; h ^= (b >>> 15);
+        return h;
     }
 }
