@@ -226,6 +226,10 @@ public final class AddressParser {
      * {@code erlang:list_to_integer/2} of the elements {@code [from, to)}, preceded by "0" when
      * {@code leadingZero}: an optional sign, then at least one digit of the base.
      */
+    /** The range of BEAM's small integers on a 64-bit emulator. */
+    private static final long MAX_SMALL = (1L << 59) - 1;
+    private static final long MIN_SMALL = -(1L << 59);
+
     private static long listToInteger(CharList cs, int from, int to, boolean leadingZero, int base) {
         int i = from;
         boolean negative = false;
@@ -243,8 +247,13 @@ public final class AddressParser {
                 throw Badarg.INSTANCE;
             }
             long c = (Long) item;
-            int digit = c >= 0 && c <= Character.MAX_CODE_POINT ? Character.digit((int) c, base) : -1;
-            if (digit < 0 || c > 'z') { // Character.digit also accepts non-ASCII digits
+            // The BIF reads each small integer as its low byte (1633 is 'a', -159 too); integers
+            // beyond a small are bignums, which it refuses.
+            if (c < MIN_SMALL || c > MAX_SMALL) {
+                throw Badarg.INSTANCE;
+            }
+            int digit = Character.digit((int) (c & 0xff), base);
+            if (digit < 0 || (c & 0xff) > 'z') { // Character.digit also accepts non-ASCII digits
                 throw Badarg.INSTANCE;
             }
             v = v * base + digit;
