@@ -63,6 +63,14 @@
 %%                       invalid options (every option inet_db knows, bad
 %%                       values, unknown options, clear_ns/...), a pair
 %%                       of nodes each: get_rc() and a few lookups
+%%   dns_scripted        a scripted name server (this suite's own) whose
+%%                       answers exercise inet_res's error paths: replies
+%%                       with a wrong id, garbage, every rcode, BADVERS,
+%%                       FORMERR to EDNS only, qr/opcode/question that do not
+%%                       match, TC then TCP (good, wrong id, closed), CNAMEs,
+%%                       duplicates, TTL 0, a record of class CHAOS; forward
+%%                       and reverse; unbound as alt_nameserver
+%%   dns_scripted_edns   the same server with edns 0, via ERL_INETRC
 %%   rc_invalid          an invalid option stops the processing of inetrc
 %%   rc_syntax           an inetrc with a syntax error (namespace: the
 %%                       default lookup, native, then asks only our server)
@@ -93,6 +101,8 @@
 -module(inet_resolver_SUITE).
 
 -include_lib("common_test/include/ct.hrl").
+%% DNS records, for the scripted name server (erlang-src has the header).
+-include_lib("kernel/src/inet_dns.hrl").
 
 -export([suite/0, all/0, groups/0, init_per_suite/1, end_per_suite/1,
          init_per_group/2, end_per_group/2, init_per_testcase/2,
@@ -100,7 +110,7 @@
 -export([forward/1, search/1, reverse/1, slow_errors/1, malformed/1,
          dead/1, dead_first/1, alt/1, hosts_names/1, hosts_edit/1,
          hosts_delete/1, order/1, resolv_conf/1, rc_only/1, rc_random/1,
-         native/1,
+         scripted/1, native/1,
          host_default/1, concurrency/1]).
 
 -define(NS53, {127, 0, 53, 1}).
@@ -120,7 +130,7 @@ group_names() ->
      hosts, order_file_dns, order_dns_file, order_strings, file_resolv,
      order_native_file, order_file_native_dns, order_yp_foo, resolv_conf,
      etc_dir, file_names, rc_invalid, rc_syntax, rc_missing, rc_random,
-     native, host_default, concurrency].
+     dns_scripted, dns_scripted_edns, native, host_default, concurrency].
 
 all() ->
     [{group, G} || G <- group_names()].
@@ -140,6 +150,7 @@ cases(resolv_conf) -> [resolv_conf];
 cases(G) when G =:= rc_invalid; G =:= rc_syntax; G =:= rc_missing ->
     [rc_only];
 cases(rc_random) -> [rc_random];
+cases(G) when G =:= dns_scripted; G =:= dns_scripted_edns -> [scripted];
 cases(native) -> [native, malformed];
 cases(host_default) -> [host_default];
 cases(concurrency) -> [concurrency];
@@ -197,7 +208,16 @@ init_per_group(rc_random = G, Config) ->
     Dir = filename:join(maps:get(priv, ?config(fx, Config)), "rc_random"),
     ok = filelib:ensure_dir(filename:join(Dir, "x")),
     [{group, G}, {dir, Dir} | Config];
+init_per_group(G, Config) when G =:= dns_scripted; G =:= dns_scripted_edns ->
+    {ok, Pid, Port} = start_scripted(),
+    Fx = ?config(fx, Config),
+    Config1 = lists:keystore(fx, 1, Config,
+                             {fx, Fx#{scripted => Pid, scripted_port => Port}}),
+    start_group(G, Config1);
 init_per_group(G, Config) ->
+    start_group(G, Config).
+
+start_group(G, Config) ->
     Fx = ?config(fx, Config),
     Dir = filename:join(maps:get(priv, Fx), atom_to_list(G)),
     ok = filelib:ensure_dir(filename:join(Dir, "x")),
@@ -231,6 +251,10 @@ init_per_group(G, Config) ->
     end.
 
 end_per_group(G, Config) ->
+    case maps:find(scripted, ?config(fx, Config)) of
+        {ok, Scripted} -> Scripted ! stop;
+        error -> ok
+    end,
     case ?config(pair, Config) of
         Pair = #{beam := _} ->
             {ok, Stop} = jinet_diff:stop_pair(Pair),
@@ -388,6 +412,19 @@ spec(G, Dir, Fx = #{port := P, dead_port := Dead, alt_port := AltP}) ->
               files => [{filename:join(Etc, "hosts"), hosts_order()},
                         {filename:join(Etc, "resolv.conf"), resolv_text(v1)},
                         {R, resolv_text(v2)}]};
+        dns_scripted ->
+            #{rc => [{lookup, [dns]}, {resolv_conf, ""}, {hosts_file, ""},
+                     {nameserver, ?LOCAL, maps:get(scripted_port, Fx)},
+                     {alt_nameserver, ?LOCAL, P},
+                     {timeout, 400}, {retry, 2},
+                     {servfail_retry_timeout, 100}]};
+        dns_scripted_edns ->
+            #{how => env,
+              rc => [{lookup, [dns]}, {resolv_conf, ""}, {hosts_file, ""},
+                     {nameserver, ?LOCAL, maps:get(scripted_port, Fx)},
+                     {timeout, 400}, {retry, 2},
+                     {servfail_retry_timeout, 100}, {edns, 0},
+                     {udp_payload_size, 1232}]};
         file_names ->
             %% File names as inet_db takes them besides strings: a binary
             %% (kept as given, so get_rc shows it) and a deep list with an
@@ -1061,6 +1098,222 @@ run(Config, Items0) ->
     Unexpected =:= [] orelse
         ct:fail({beam_answers_not_as_configured, Unexpected}),
     ok.
+
+%% Every scripted behaviour, forward (A and AAAA) and reverse (PTR).
+scripted(Config) ->
+    Names = [L ++ ".scripted.test" || L <- scripted_labels()],
+    Addrs = [{192, 0, 2, N} || N <- lists:seq(1, length(scripted_labels()))],
+    run(Config, twice(Names) ++ addr_calls(Addrs)).
+
+%% The behaviours, by the first label of the name asked (for PTR queries
+%% 192.0.2.N, the N-th of the list).
+scripted_labels() ->
+    ["ok", "badid", "onlybadid", "garbage", "short", "formerr", "servfail",
+     "nxdomain", "notimp", "refused", "yxdomain", "badvers", "ednsformerr",
+     "qr0", "opcode", "noquery", "noquestion", "tc", "tcbadid", "tcclose",
+     "cname", "cnameonly", "twocnames", "empty", "mixedcase", "chaos",
+     "ttl0", "dup"].
+
+start_scripted() ->
+    Parent = self(),
+    Pid = spawn(fun() ->
+                        {ok, U} = gen_udp:open(0, [binary, {ip, ?LOCAL},
+                                                   {active, true}]),
+                        {ok, Port} = inet:port(U),
+                        {ok, L} = gen_tcp:listen(Port, [binary, {ip, ?LOCAL},
+                                                        {packet, 2},
+                                                        {active, false},
+                                                        {reuseaddr, true}]),
+                        Self = self(),
+                        spawn_link(fun() -> scripted_accept(L, Self) end),
+                        Parent ! {scripted, self(), Port},
+                        scripted_loop(U)
+                end),
+    receive
+        {scripted, Pid, Port} -> {ok, Pid, Port}
+    after 5000 -> {error, scripted_server_not_started}
+    end.
+
+scripted_loop(U) ->
+    receive
+        {udp, U, IP, P, Bin} ->
+            %% The server must outlive any query: both nodes use it at once.
+            try inet_dns:decode(Bin) of
+                {ok, Q} ->
+                    [ok = gen_udp:send(U, IP, P, R) || R <- scripted(udp, Q)];
+                _ ->
+                    ok
+            catch
+                C:R:St -> ct:log("scripted server: ~p:~p ~p", [C, R, St])
+            end,
+            scripted_loop(U);
+        stop ->
+            gen_udp:close(U),
+            exit(normal);
+        _ ->
+            scripted_loop(U)
+    end.
+
+scripted_accept(L, Owner) ->
+    case gen_tcp:accept(L, 1000) of
+        {ok, S} ->
+            Handler = spawn(fun() ->
+                                    receive go -> ok end,
+                                    case gen_tcp:recv(S, 0, 5000) of
+                                        {ok, Bin} ->
+                                            {ok, Q} = inet_dns:decode(Bin),
+                                            [gen_tcp:send(S, R)
+                                             || R <- scripted(tcp, Q)];
+                                        _ ->
+                                            ok
+                                    end,
+                                    gen_tcp:close(S)
+                            end),
+            ok = gen_tcp:controlling_process(S, Handler),
+            Handler ! go,
+            scripted_accept(L, Owner);
+        {error, timeout} ->
+            case is_process_alive(Owner) of
+                true -> scripted_accept(L, Owner);
+                false -> gen_tcp:close(L)
+            end;
+        {error, _} ->
+            gen_tcp:close(L)
+    end.
+
+%% The replies to one query: binaries, in the order they are sent.
+scripted(Transport, #dns_rec{header = H,
+                             qdlist = [#dns_query{domain = D, type = T}] = QD,
+                             arlist = AR}) ->
+    Edns = lists:keymember(dns_rr_opt, 1, AR),
+    Label = scripted_label(string:lowercase(D)),
+    Answer = fun(Records) -> scripted_reply(H, QD, Records, []) end,
+    Ok = Answer(scripted_records(D, T, "ok.scripted.test", 60)),
+    Rcode = fun(RC) ->
+                    scripted_encode(#dns_rec{header = (reply_header(H))#dns_header{
+                                                        rcode = RC},
+                                             qdlist = QD})
+            end,
+    case {Label, Transport} of
+        {"ok", _} -> [Ok];
+        {"badid", _} ->
+            Other = (reply_header(H))#dns_header{id = (H#dns_header.id + 1)
+                                                 band 16#ffff},
+            [scripted_encode(#dns_rec{header = Other, qdlist = QD,
+                                      anlist = scripted_records(
+                                                 D, T, "bad.scripted.test", 60)}),
+             Ok];
+        {"onlybadid", _} ->
+            [scripted_encode(#dns_rec{header = (reply_header(H))#dns_header{
+                                                 id = (H#dns_header.id + 7)
+                                                     band 16#ffff},
+                                      qdlist = QD})];
+        {"garbage", _} -> [<<1, 2, 3>>];
+        {"short", _} ->
+            <<Id:16, _/binary>> = Ok,
+            [<<Id:16, 16#8180:16, 1:16, 1:16, 0:16, 0:16>>];
+        {"formerr", _} -> [Rcode(1)];
+        {"servfail", _} -> [Rcode(2)];
+        {"nxdomain", _} -> [Rcode(3)];
+        {"notimp", _} -> [Rcode(4)];
+        {"refused", _} -> [Rcode(5)];
+        {"yxdomain", _} -> [Rcode(6)];
+        {"badvers", _} when Edns ->
+            [scripted_encode(#dns_rec{header = reply_header(H), qdlist = QD,
+                                      arlist = [#dns_rr_opt{ext_rcode = 1}]})];
+        {"ednsformerr", _} when Edns -> [Rcode(1)];
+        {"qr0", _} ->
+            [scripted_encode(#dns_rec{header = (reply_header(H))#dns_header{
+                                                 qr = false},
+                                      qdlist = QD})];
+        {"opcode", _} ->
+            [scripted_encode(#dns_rec{header = (reply_header(H))#dns_header{
+                                                 opcode = status},
+                                      qdlist = QD})];
+        {"noquery", _} ->
+            [scripted_reply(H, [#dns_query{domain = "other.scripted.test",
+                                           type = T, class = in}],
+                            scripted_records(D, T, "ok.scripted.test", 60),
+                            [])];
+        {"noquestion", _} -> [scripted_reply(H, [], [], [])];
+        {"tc", udp} -> [scripted_tc(H, QD)];
+        {"tcbadid", udp} -> [scripted_tc(H, QD)];
+        {"tcclose", udp} -> [scripted_tc(H, QD)];
+        {"tc", tcp} -> [Ok];
+        {"tcbadid", tcp} ->
+            [scripted_encode(#dns_rec{header = (reply_header(H))#dns_header{
+                                                 id = (H#dns_header.id + 1)
+                                                     band 16#ffff},
+                                      qdlist = QD})];
+        {"tcclose", tcp} -> [];
+        {"cname", _} ->
+            Target = "ok.scripted.test",
+            [Answer([#dns_rr{domain = D, type = cname, class = in, ttl = 60,
+                             data = Target}
+                     | scripted_records(Target, T, Target, 60)])];
+        {"cnameonly", _} ->
+            [Answer([#dns_rr{domain = D, type = cname, class = in, ttl = 60,
+                             data = "missing.scripted.test"}])];
+        {"twocnames", _} ->
+            [Answer([#dns_rr{domain = D, type = cname, class = in, ttl = 60,
+                             data = "ok.scripted.test"},
+                     #dns_rr{domain = D, type = cname, class = in, ttl = 60,
+                             data = "other.scripted.test"}])];
+        {"empty", _} -> [Answer([])];
+        {"mixedcase", _} ->
+            [Answer(scripted_records(string:uppercase(D), T,
+                                     "MixedCase.Scripted.Test", 60))];
+        {"chaos", _} ->
+            %% inet_dns cannot encode an address in class CHAOS: the record
+            %% is written by hand after the question (owner: a pointer to
+            %% the question's name at offset 12).
+            <<Head:6/binary, _AnCount:16, Rest/binary>> =
+                scripted_encode(#dns_rec{header = reply_header(H), qdlist = QD}),
+            [<<Head/binary, 1:16, Rest/binary, 16#C00C:16, 1:16, 3:16, 60:32,
+               4:16, 192, 0, 2, 10>>];
+        {"ttl0", _} -> [Answer(scripted_records(D, T, "ok.scripted.test", 0))];
+        {"dup", _} ->
+            Rs = scripted_records(D, T, "ok.scripted.test", 60),
+            [Answer(Rs ++ Rs)];
+        _ -> [Ok]
+    end;
+scripted(_, _) ->
+    [].
+
+scripted_label(Domain) ->
+    case string:split(Domain, ".") of
+        [N, "2.0.192.in-addr.arpa"] ->
+            try lists:nth(list_to_integer(N), scripted_labels())
+            catch _:_ -> "ok"
+            end;
+        [L | _] -> L
+    end.
+
+%% Records answering type T for domain D: an address, or a PTR name.
+scripted_records(D, a, _, TTL) ->
+    [#dns_rr{domain = D, type = a, class = in, ttl = TTL, data = {192, 0, 2, 10}},
+     #dns_rr{domain = D, type = a, class = in, ttl = TTL, data = {192, 0, 2, 9}}];
+scripted_records(D, aaaa, _, TTL) ->
+    [#dns_rr{domain = D, type = aaaa, class = in, ttl = TTL,
+             data = {16#2001, 16#db8, 0, 0, 0, 0, 0, 16#10}}];
+scripted_records(D, ptr, Name, TTL) ->
+    [#dns_rr{domain = D, type = ptr, class = in, ttl = TTL, data = Name}];
+scripted_records(_, _, _, _) ->
+    [].
+
+reply_header(H) ->
+    H#dns_header{qr = true, ra = true, aa = true, tc = false, rcode = 0}.
+
+scripted_reply(H, QD, AN, AR) ->
+    scripted_encode(#dns_rec{header = reply_header(H), qdlist = QD,
+                             anlist = AN, arlist = AR}).
+
+scripted_tc(H, QD) ->
+    scripted_encode(#dns_rec{header = (reply_header(H))#dns_header{tc = true},
+                             qdlist = QD}).
+
+scripted_encode(Rec) ->
+    iolist_to_binary(inet_dns:encode(Rec)).
 
 %% Random inetrc files: a pair of nodes for each, get_rc() and lookups of
 %% the names the file may define, compared.
