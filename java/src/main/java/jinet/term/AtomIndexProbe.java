@@ -36,7 +36,6 @@ public final class AtomIndexProbe {
             throws IOException, InterruptedException {
         String script = "lists:foreach(fun(F) -> F() end, [" + String.join(", ", funs(atoms)) + "]), halt().";
         ProcessBuilder pb = new ProcessBuilder("erl", "-noshell", "-eval", script);
-        pb.redirectErrorStream(false);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         List<String> lines = new ArrayList<>();

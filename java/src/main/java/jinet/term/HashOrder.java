@@ -450,8 +450,8 @@ public final class HashOrder {
     }
 
     private static int compareLists(OtpErlangObject a, OtpErlangObject b) {
-        OtpErlangObject[] ea = elements(a);
-        OtpErlangObject[] eb = elements(b);
+        OtpErlangObject[] ea = Terms.listElements(a);
+        OtpErlangObject[] eb = Terms.listElements(b);
         int n = Math.min(ea.length, eb.length);
         for (int i = 0; i < n; i++) {
             int c = compare(ea[i], eb[i]);
@@ -461,39 +461,19 @@ public final class HashOrder {
         }
         if (ea.length != eb.length) {
             // the shorter list's tail against the longer list's remainder
-            OtpErlangObject ta = ea.length == n ? tail(a) : null;
-            OtpErlangObject tb = eb.length == n ? tail(b) : null;
+            OtpErlangObject ta = ea.length == n ? Terms.listTail(a) : null;
+            OtpErlangObject tb = eb.length == n ? Terms.listTail(b) : null;
             if (ta != null) {
                 return compare(ta, rest(b, n));
             }
             return compare(rest(a, n), tb);
         }
-        return compare(tail(a), tail(b));
-    }
-
-    private static OtpErlangObject[] elements(OtpErlangObject l) {
-        if (l instanceof OtpErlangString) {
-            int[] cps = OtpErlangString.stringToCodePoints(((OtpErlangString) l).stringValue());
-            OtpErlangObject[] out = new OtpErlangObject[cps.length];
-            for (int i = 0; i < cps.length; i++) {
-                out[i] = new OtpErlangLong(cps[i]);
-            }
-            return out;
-        }
-        return ((OtpErlangList) l).elements();
-    }
-
-    private static OtpErlangObject tail(OtpErlangObject l) {
-        if (l instanceof OtpErlangList) {
-            OtpErlangObject t = ((OtpErlangList) l).getLastTail();
-            return t == null ? new OtpErlangList() : t;
-        }
-        return new OtpErlangList();
+        return compare(Terms.listTail(a), Terms.listTail(b));
     }
 
     private static OtpErlangObject rest(OtpErlangObject l, int from) {
-        OtpErlangObject[] e = elements(l);
-        OtpErlangObject t = tail(l);
+        OtpErlangObject[] e = Terms.listElements(l);
+        OtpErlangObject t = Terms.listTail(l);
         if (InternalHash.isNil(t)) {
             return new OtpErlangList(Arrays.copyOfRange(e, from, e.length));
         }
@@ -535,7 +515,7 @@ public final class HashOrder {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Canon && exactEquals(term, ((Canon) o).term);
+            return o instanceof Canon && Terms.exactlyEqual(term, ((Canon) o).term);
         }
 
         @Override
@@ -557,10 +537,10 @@ public final class HashOrder {
                 return 3;
             }
             int h = 5;
-            for (OtpErlangObject e : elements(t)) {
+            for (OtpErlangObject e : Terms.listElements(t)) {
                 h = h * 31 + canonHash(e);
             }
-            return h * 31 + canonHash(tail(t));
+            return h * 31 + canonHash(Terms.listTail(t));
         }
         if (t instanceof OtpErlangLong) {
             return ((OtpErlangLong) t).bigIntegerValue().hashCode();
@@ -569,50 +549,5 @@ public final class HashOrder {
             return Double.hashCode(((OtpErlangDouble) t).doubleValue() + 0.0) * 17;
         }
         return t.hashCode();
-    }
-
-    static boolean exactEquals(OtpErlangObject a, OtpErlangObject b) {
-        boolean la = a instanceof OtpErlangList || a instanceof OtpErlangString;
-        boolean lb = b instanceof OtpErlangList || b instanceof OtpErlangString;
-        if (la || lb) {
-            if (!(la && lb)) {
-                return false;
-            }
-            OtpErlangObject[] ea = elements(a);
-            OtpErlangObject[] eb = elements(b);
-            if (ea.length != eb.length) {
-                return false;
-            }
-            for (int i = 0; i < ea.length; i++) {
-                if (!exactEquals(ea[i], eb[i])) {
-                    return false;
-                }
-            }
-            return ea.length == 0 || exactEquals(tail(a), tail(b));
-        }
-        if (a instanceof OtpErlangTuple && b instanceof OtpErlangTuple) {
-            OtpErlangTuple ta = (OtpErlangTuple) a;
-            OtpErlangTuple tb = (OtpErlangTuple) b;
-            if (ta.arity() != tb.arity()) {
-                return false;
-            }
-            for (int i = 0; i < ta.arity(); i++) {
-                if (!exactEquals(ta.elementAt(i), tb.elementAt(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a instanceof OtpErlangLong && b instanceof OtpErlangLong) {
-            BigInteger x = ((OtpErlangLong) a).bigIntegerValue();
-            return x.equals(((OtpErlangLong) b).bigIntegerValue());
-        }
-        if (a instanceof OtpErlangDouble && b instanceof OtpErlangDouble) {
-            return ((OtpErlangDouble) a).doubleValue() + 0.0 == ((OtpErlangDouble) b).doubleValue() + 0.0;
-        }
-        if (a instanceof OtpErlangAtom && b instanceof OtpErlangAtom) {
-            return ((OtpErlangAtom) a).atomValue().equals(((OtpErlangAtom) b).atomValue());
-        }
-        return a.equals(b);
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import jinet.term.Terms;
 import jinet.call.ErlangException;
 import jinet.call.Exports;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class OracleVectorsTest {
             OtpErlangObject actual = outcome(exports, module, function, args);
             int[] counts = perFunction.computeIfAbsent(((OtpErlangAtom) function).atomValue(), k -> new int[2]);
             counts[0]++;
-            if (TermComparison.exactlyEqual(expected, actual)) {
+            if (Terms.exactlyEqual(expected, actual)) {
                 counts[1]++;
             } else if (mismatches.size() < 40) {
                 mismatches.add(function + args.toString() + ": BEAM " + expected + ", jinet " + actual);

@@ -171,8 +171,8 @@ class HashOrderTest {
             boolean same = mine.size() == beam.length;
             for (int i = 0; same && i < beam.length; i++) {
                 OtpErlangTuple obj = (OtpErlangTuple) beam[i];
-                same = HashOrder.exactEquals(obj.elementAt(0), mine.get(i).getKey())
-                        && HashOrder.exactEquals(obj.elementAt(1), mine.get(i).getValue());
+                same = Terms.exactlyEqual(obj.elementAt(0), mine.get(i).getKey())
+                        && Terms.exactlyEqual(obj.elementAt(1), mine.get(i).getValue());
             }
             sets++;
             objects += beam.length;
@@ -213,9 +213,9 @@ class HashOrderTest {
             List<OtpErlangTuple> mine = HashOrder.mapOrder(kvs, kv -> kv.elementAt(0), atomIndex);
             boolean same = mine.size() == keys.length && keys.length == values.length && values.length == toList.length;
             for (int i = 0; same && i < keys.length; i++) {
-                same = HashOrder.exactEquals(keys[i], mine.get(i).elementAt(0))
-                        && HashOrder.exactEquals(values[i], mine.get(i).elementAt(1))
-                        && HashOrder.exactEquals(toList[i], mine.get(i));
+                same = Terms.exactlyEqual(keys[i], mine.get(i).elementAt(0))
+                        && Terms.exactlyEqual(values[i], mine.get(i).elementAt(1))
+                        && Terms.exactlyEqual(toList[i], mine.get(i));
             }
             if (keys.length > HashOrder.MAP_SMALL_MAP_LIMIT) {
                 hamts++;

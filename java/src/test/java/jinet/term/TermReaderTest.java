@@ -106,15 +106,15 @@ class TermReaderTest {
         int ok = 0;
         List<String> mismatches = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            OtpErlangObject expected = normal(beam.get(i));
+            OtpErlangObject expected = beam.get(i);
             OtpErlangObject actual;
             try {
-                actual = normal(Terms.tuple(Terms.OK, Terms.list(TermReader.consult(texts.get(i))
-                        .toArray(new OtpErlangObject[0]))));
+                actual = Terms.tuple(Terms.OK, Terms.list(TermReader.consult(texts.get(i))
+                        .toArray(new OtpErlangObject[0])));
             } catch (TermReader.SyntaxException e) {
                 actual = Terms.ERROR;
             }
-            if (expected.equals(actual)) {
+            if (Terms.exactlyEqual(expected, actual)) {
                 ok++;
             } else if (mismatches.size() < 10) {
                 mismatches.add(texts.get(i).replace("\n", "\\n") + "\n  BEAM:  " + expected + "\n  Java:  " + actual);
@@ -122,40 +122,6 @@ class TermReaderTest {
         }
         assertTrue(ok > texts.size() / 10, "too few texts read at all");
         assertEquals(List.of(), mismatches, ok + " of " + texts.size() + " identical");
-    }
-
-    /** One Java form per Erlang term: strings as lists of character codes. */
-    private static OtpErlangObject normal(OtpErlangObject t) throws Exception {
-        if (t instanceof OtpErlangString) {
-            String s = ((OtpErlangString) t).stringValue();
-            OtpErlangObject[] cs = s.codePoints().mapToObj(OtpErlangLong::new).toArray(OtpErlangObject[]::new);
-            return new OtpErlangList(cs);
-        }
-        if (t instanceof OtpErlangList) {
-            OtpErlangList l = (OtpErlangList) t;
-            List<OtpErlangObject> es = new ArrayList<>();
-            for (OtpErlangObject e : l.elements()) {
-                es.add(normal(e));
-            }
-            OtpErlangObject tail = l.getLastTail();
-            if (tail != null) {
-                OtpErlangObject nt = normal(tail);
-                if (nt instanceof OtpErlangList && ((OtpErlangList) nt).getLastTail() == null) {
-                    es.addAll(List.of(((OtpErlangList) nt).elements()));
-                    return new OtpErlangList(es.toArray(new OtpErlangObject[0]));
-                }
-                return new OtpErlangList(es.toArray(new OtpErlangObject[0]), nt);
-            }
-            return new OtpErlangList(es.toArray(new OtpErlangObject[0]));
-        }
-        if (t instanceof OtpErlangTuple) {
-            OtpErlangObject[] es = ((OtpErlangTuple) t).elements();
-            for (int i = 0; i < es.length; i++) {
-                es[i] = normal(es[i]);
-            }
-            return new OtpErlangTuple(es);
-        }
-        return t;
     }
 
     private static List<OtpErlangObject> askBeam(List<String> texts) throws Exception {

@@ -329,24 +329,7 @@ final class RcOptions {
 
     /** The elements of a proper list, else null. */
     static List<OtpErlangObject> properList(OtpErlangObject term) {
-        if (term instanceof OtpErlangString) {
-            List<OtpErlangObject> out = new ArrayList<>();
-            ((OtpErlangString) term).stringValue().codePoints().forEach(c -> out.add(new OtpErlangLong(c)));
-            return out;
-        }
-        if (!(term instanceof OtpErlangList)) {
-            return null;
-        }
-        OtpErlangList l = (OtpErlangList) term;
-        List<OtpErlangObject> out = new ArrayList<>(List.of(l.elements()));
-        OtpErlangObject tail = l.getLastTail();
-        if (tail != null) {
-            List<OtpErlangObject> rest = properList(tail);
-            if (rest == null) {
-                return null;
-            }
-            out.addAll(rest);
-        }
-        return out;
+        OtpErlangObject[] elements = Terms.properListElements(term);
+        return elements == null ? null : List.of(elements);
     }
 }

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import jinet.term.Terms;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,7 +84,7 @@ class DnsCodecTest {
             OtpErlangObject expected = decodeAnswers.get(i);
             OtpErlangObject actual = decodeOutcome(wire, dataForms);
             outcomes.merge(outcomeKind(expected), 1, Integer::sum);
-            if (!ExactTerms.equal(expected, actual) && mismatches.size() < 20) {
+            if (!Terms.exactlyEqual(expected, actual) && mismatches.size() < 20) {
                 mismatches.add(HexFormat.of().formatHex(wire) + "\n    BEAM  " + expected + "\n    jinet " + actual);
             }
         }
@@ -110,7 +111,7 @@ class DnsCodecTest {
             OtpErlangObject expected = encodeAnswers.get(i);
             OtpErlangObject actual = encodeOutcome(c);
             outcomes.merge(outcomeKind(expected), 1, Integer::sum);
-            if (!ExactTerms.equal(expected, actual) && mismatches.size() < 20) {
+            if (!Terms.exactlyEqual(expected, actual) && mismatches.size() < 20) {
                 mismatches.add(c + "\n    BEAM  " + expected + "\n    jinet " + actual);
             }
         }
@@ -128,7 +129,7 @@ class DnsCodecTest {
         for (int i = 0; i < lowerCases.size(); i++) {
             String s = lowerCases.get(i);
             OtpErlangObject actual = string(DnsNames.toLower(s));
-            if (!ExactTerms.equal(lowerAnswers.get(i), actual)) {
+            if (!Terms.exactlyEqual(lowerAnswers.get(i), actual)) {
                 mismatches.add("tolower(" + chars(s) + "): BEAM " + lowerAnswers.get(i) + ", jinet " + actual);
             }
         }
@@ -137,7 +138,7 @@ class DnsCodecTest {
             String[] p = eqCases.get(i);
             boolean actual = DnsNames.eqDomains(p[0], p[1]);
             equal += actual ? 1 : 0;
-            if (!ExactTerms.equal(eqAnswers.get(i), new OtpErlangAtom(actual))) {
+            if (!Terms.exactlyEqual(eqAnswers.get(i), new OtpErlangAtom(actual))) {
                 mismatches.add("eq_domains(" + chars(p[0]) + ", " + chars(p[1]) + "): BEAM " + eqAnswers.get(i));
             }
         }
