@@ -3,7 +3,7 @@ package jinet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import jinet.dist.epmd.EpmdMode;
+import jinet.epmd.EpmdMode;
 
 /**
  * The command line, in erl's own flags ({@code -sname}, {@code -name}, {@code -setcookie},

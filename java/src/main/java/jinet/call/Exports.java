@@ -5,6 +5,9 @@ import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import jinet.term.ErlFunction;
+import jinet.term.ErlangException;
+import jinet.term.Exporter;
 import jinet.term.Terms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,15 +17,15 @@ import org.slf4j.LoggerFactory;
  * (rex now, spawn_request later) applies. Anything not here is {@code undef}, as for a
  * module that is not loaded on a BEAM node.
  */
-public final class Exports {
+public final class Exports implements Exporter {
     private static final Logger log = LoggerFactory.getLogger(Exports.class);
     private final Map<String, ErlFunction> functions = new ConcurrentHashMap<>();
 
-    public Exports export(String module, String name, int arity, ErlFunction function) {
+    @Override
+    public void export(String module, String name, int arity, ErlFunction function) {
         if (functions.putIfAbsent(key(module, name, arity), function) != null) {
             throw new IllegalStateException("exported twice: " + key(module, name, arity));
         }
-        return this;
     }
 
     /**

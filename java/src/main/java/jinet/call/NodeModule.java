@@ -1,5 +1,6 @@
 package jinet.call;
 
+import jinet.term.ErlangException;
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangLong;

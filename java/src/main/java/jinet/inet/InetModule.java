@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import jinet.call.ErlangException;
-import jinet.call.Exports;
+import jinet.term.ErlangException;
+import jinet.term.Exporter;
 import jinet.term.Terms;
 
 /**
@@ -28,7 +28,7 @@ public final class InetModule {
     private InetModule() {
     }
 
-    public static void exportTo(Exports exports) {
+    public static void exportTo(Exporter exports) {
         parser(exports, "parse_address", AddressParser::parseAddress);
         parser(exports, "parse_strict_address", AddressParser::parseStrictAddress);
         parser(exports, "parse_ipv4_address", AddressParser::parseIpv4Address);
@@ -43,7 +43,7 @@ public final class InetModule {
         jinet.inet.ifaddrs.IfAddrsModule.exportTo(exports);
     }
 
-    private static void parser(Exports exports, String name, Function<CharList, Optional<Number[]>> parse) {
+    private static void parser(Exporter exports, String name, Function<CharList, Optional<Number[]>> parse) {
         exports.export(MODULE, name, 1, args -> {
             try {
                 return parse.apply(charList(args[0]))

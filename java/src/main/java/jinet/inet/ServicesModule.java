@@ -12,8 +12,8 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
-import jinet.call.ErlangException;
-import jinet.call.Exports;
+import jinet.term.ErlangException;
+import jinet.term.Exporter;
 import jinet.term.Terms;
 
 /**
@@ -28,7 +28,7 @@ public final class ServicesModule {
     private ServicesModule() {
     }
 
-    public static void exportTo(Exports exports) {
+    public static void exportTo(Exporter exports) {
         ServiceLookup lookup = ServiceLookup.system();
         exports.export(MODULE, "getservbyname", 2, args -> getservbyname(lookup, args[0], args[1]));
         exports.export(MODULE, "getservbyport", 2, args -> getservbyport(lookup, args[0], args[1]));
@@ -37,7 +37,7 @@ public final class ServicesModule {
         predicate(exports, "is_ip_address", IpAddressPredicates::isIpAddress);
     }
 
-    private static void predicate(Exports exports, String name, Predicate<BigInteger[]> test) {
+    private static void predicate(Exporter exports, String name, Predicate<BigInteger[]> test) {
         exports.export(MODULE, name, 1,
                 args -> new OtpErlangAtom(test.test(integerTuple(args[0]))));
     }

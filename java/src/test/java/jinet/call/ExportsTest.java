@@ -1,5 +1,6 @@
 package jinet.call;
 
+import jinet.term.ErlangException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -10,14 +11,17 @@ import org.junit.jupiter.api.Test;
 
 /** How applying an exported function fails, shaped as a BEAM node's apply/3 fails. */
 class ExportsTest {
-    private final Exports exports = new Exports()
-            .export("m", "f", 1, args -> Terms.tuple(Terms.atom("got"), args[0]))
-            .export("m", "boom", 0, args -> {
-                throw ErlangException.error("badarith");
-            })
-            .export("m", "bug", 0, args -> {
-                throw new IllegalStateException("a bug");
-            });
+    private final Exports exports = new Exports();
+
+    {
+        exports.export("m", "f", 1, args -> Terms.tuple(Terms.atom("got"), args[0]));
+        exports.export("m", "boom", 0, args -> {
+            throw ErlangException.error("badarith");
+        });
+        exports.export("m", "bug", 0, args -> {
+            throw new IllegalStateException("a bug");
+        });
+    }
 
     @Test
     void appliesByModuleNameAndArity() throws Exception {

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import jinet.term.Terms;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.call.Exports;
 import org.junit.jupiter.api.Test;
 

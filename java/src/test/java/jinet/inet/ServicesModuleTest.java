@@ -16,7 +16,7 @@ import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import com.sun.jna.ptr.PointerByReference;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /**

@@ -1,13 +1,13 @@
 package jinet.inet.ifaddrs;
 
-import jinet.call.Exports;
+import jinet.term.Exporter;
 
 /** {@code inet:getifaddrs/0,1} bound to their terms. */
 public final class IfAddrsModule {
     private IfAddrsModule() {
     }
 
-    public static void exportTo(Exports exports) {
+    public static void exportTo(Exporter exports) {
         exports.export("inet", "getifaddrs", 0, args -> GetIfAddrs.getifaddrs());
         exports.export("inet", "getifaddrs", 1, args -> GetIfAddrs.getifaddrs(args[0]));
     }

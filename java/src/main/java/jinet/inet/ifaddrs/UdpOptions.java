@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /**

@@ -6,7 +6,7 @@ import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.Optional;
 import java.util.function.Function;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.inet.CharList;
 import jinet.inet.FunctionClauseException;
 import jinet.inet.InetModule;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.inet.AddressParser;
 import jinet.inet.dns.DnsClass;
 import jinet.inet.dns.DnsClient;

@@ -5,7 +5,7 @@ import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangString;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /**

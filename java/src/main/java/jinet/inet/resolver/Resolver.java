@@ -6,7 +6,7 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.inet.AddressParser;
 import jinet.term.Terms;
 

@@ -1,6 +1,6 @@
 package jinet.inet.resolver;
 
-import jinet.call.Exports;
+import jinet.term.Exporter;
 
 /** The host functions of the Erlang-facing {@code inet} module, served by one {@link Resolver}. */
 public final class ResolverModule {
@@ -9,7 +9,7 @@ public final class ResolverModule {
     private ResolverModule() {
     }
 
-    public static void exportTo(Exports exports, Resolver resolver) {
+    public static void exportTo(Exporter exports, Resolver resolver) {
         exports.export(MODULE, "gethostbyname", 1, args -> resolver.gethostbyname(args[0]));
         exports.export(MODULE, "gethostbyname", 2, args -> resolver.gethostbyname(args[0], args[1]));
         exports.export(MODULE, "gethostbyaddr", 1, args -> resolver.gethostbyaddr(args[0]));

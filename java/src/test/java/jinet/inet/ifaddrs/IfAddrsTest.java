@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import jinet.call.ErlangException;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

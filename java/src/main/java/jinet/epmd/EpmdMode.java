@@ -1,8 +1,8 @@
-package jinet.dist.epmd;
+package jinet.epmd;
 
 import java.util.Locale;
 
-/** Where jinet's EPMD comes from; see {@link jinet.dist.EpmdLauncher#ensure(EpmdMode)}. */
+/** Where jinet's EPMD comes from; see {@link jinet.epmd.EpmdLauncher#ensure(EpmdMode)}. */
 public enum EpmdMode {
     /** Use the EPMD that answers on the port, else start Erlang's {@code epmd -daemon}; fail if neither works. */
     EXTERNAL,

@@ -1,13 +1,13 @@
-package jinet.dist.epmd;
+package jinet.epmd;
 
-import static jinet.dist.epmd.Wire.alive2;
-import static jinet.dist.epmd.Wire.bytes;
-import static jinet.dist.epmd.Wire.concat;
-import static jinet.dist.epmd.Wire.exchange;
-import static jinet.dist.epmd.Wire.portPlease;
-import static jinet.dist.epmd.Wire.register;
-import static jinet.dist.epmd.Wire.request;
-import static jinet.dist.epmd.Wire.utf8;
+import static jinet.epmd.Wire.alive2;
+import static jinet.epmd.Wire.bytes;
+import static jinet.epmd.Wire.concat;
+import static jinet.epmd.Wire.exchange;
+import static jinet.epmd.Wire.portPlease;
+import static jinet.epmd.Wire.register;
+import static jinet.epmd.Wire.request;
+import static jinet.epmd.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,8 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import jinet.dist.epmd.Wire.Answer;
-import jinet.dist.epmd.Wire.Registration;
+import jinet.epmd.Wire.Answer;
+import jinet.epmd.Wire.Registration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

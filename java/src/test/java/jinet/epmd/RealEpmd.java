@@ -1,4 +1,4 @@
-package jinet.dist.epmd;
+package jinet.epmd;
 
 import java.io.File;
 import java.io.IOException;

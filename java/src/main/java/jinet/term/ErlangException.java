@@ -1,8 +1,7 @@
-package jinet.call;
+package jinet.term;
 
 import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangObject;
-import jinet.term.Terms;
 
 /**
  * An Erlang exception raised by a function jinet serves: its class, its reason, and for errors

@@ -1,4 +1,4 @@
-package jinet.dist.epmd;
+package jinet.epmd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package jinet.dist;
+package jinet.epmd;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +10,6 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import jinet.dist.epmd.EpmdMode;
-import jinet.dist.epmd.EpmdServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

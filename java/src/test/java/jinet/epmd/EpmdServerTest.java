@@ -1,10 +1,10 @@
-package jinet.dist.epmd;
+package jinet.epmd;
 
-import static jinet.dist.epmd.Wire.alive2;
-import static jinet.dist.epmd.Wire.bytes;
-import static jinet.dist.epmd.Wire.portPlease;
-import static jinet.dist.epmd.Wire.register;
-import static jinet.dist.epmd.Wire.request;
+import static jinet.epmd.Wire.alive2;
+import static jinet.epmd.Wire.bytes;
+import static jinet.epmd.Wire.portPlease;
+import static jinet.epmd.Wire.register;
+import static jinet.epmd.Wire.request;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,8 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import jinet.dist.epmd.Wire.Answer;
-import jinet.dist.epmd.Wire.Registration;
+import jinet.epmd.Wire.Answer;
+import jinet.epmd.Wire.Registration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

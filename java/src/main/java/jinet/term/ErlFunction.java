@@ -1,4 +1,4 @@
-package jinet.call;
+package jinet.term;
 
 import com.ericsson.otp.erlang.OtpErlangObject;
 
