@@ -12,13 +12,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jinet.term.ErlangException;
-import jinet.call.Exports;
-import jinet.call.GenServer;
-import jinet.call.NodeModule;
-import jinet.call.RexServer;
-import jinet.call.SpawnService;
 import jinet.dist.CookieFile;
-import jinet.dist.DistNode;
+import jinet.dist.DistConfig;
 import jinet.epmd.EpmdLauncher;
 import jinet.dist.NodeName;
 import jinet.inet.FunctionClauseException;
@@ -37,8 +32,6 @@ import org.slf4j.LoggerFactory;
 /** {@code bin/jinet}: starts a node that serves inet, prints one "ready" line, stops on SIGTERM. */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
-    /** Calls beyond this many at once run on the rex thread itself rather than being dropped. */
-    private static final int MAX_WORKERS = 512;
 
     private Main() {
     }
@@ -74,18 +67,16 @@ public final class Main {
                 : CookieFile.readOrCreate(CookieFile.defaultPath());
 
         EpmdLauncher.Handle epmd = EpmdLauncher.ensure(options.epmd);
-        Exports exports = new Exports();
-        InetModule.exportTo(exports);
-        ResolverModule.exportTo(exports, startResolver(options));
-        ExecutorService workers = workerPool();
-        DistNode node = DistNode.start(name, cookie, new SpawnService(exports, workers));
-        NodeModule.exportTo(exports, node);
-        node.register("rex", new GenServer(new RexServer(exports), workers));
+        Resolver resolver = startResolver(options);
+        JinetNode node = JinetNode.start(JinetNode.options(name, cookie).epmdPort(epmd.port())
+                .dist(distConfig(options)));
+        // inet is one client of the runtime, exported through the same API as any library's functions
+        InetModule.exportTo(node);
+        ResolverModule.exportTo(node, resolver);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping {}", node.name());
             node.close();
-            workers.shutdown();
             epmd.close();
         }, "shutdown"));
         exitZeroOnSigterm();
@@ -150,16 +141,24 @@ public final class Main {
         return resolver;
     }
 
-    private static ExecutorService workerPool() {
-        AtomicInteger n = new AtomicInteger();
-        int core = Runtime.getRuntime().availableProcessors() * 2;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(core, MAX_WORKERS, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "jinet-call-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
-        pool.prestartAllCoreThreads();
-        return pool;
+    /** {@code -kernel net_ticktime T} and {@code -kernel net_setuptime S}, with erl's defaults. */
+    private static DistConfig distConfig(Options options) {
+        long tick = 60;
+        double setup = 7;
+        for (Options.KernelParameter p : options.kernel()) {
+            try {
+                if (p.key.equals("net_ticktime")) {
+                    tick = Long.parseLong(p.value.trim());
+                } else if (p.key.equals("net_setuptime")) {
+                    setup = Double.parseDouble(p.value.trim());
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-kernel " + p.key + " takes a number, not " + p.value);
+            }
+        }
+        if (tick <= 0) {
+            throw new IllegalArgumentException("-kernel net_ticktime must be a positive integer");
+        }
+        return DistConfig.of(tick, setup);
     }
 }

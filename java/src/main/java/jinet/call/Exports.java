@@ -20,12 +20,26 @@ import org.slf4j.LoggerFactory;
 public final class Exports implements Exporter {
     private static final Logger log = LoggerFactory.getLogger(Exports.class);
     private final Map<String, ErlFunction> functions = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> blocking = new ConcurrentHashMap<>();
 
     @Override
     public void export(String module, String name, int arity, ErlFunction function) {
         if (functions.putIfAbsent(key(module, name, arity), function) != null) {
             throw new IllegalStateException("exported twice: " + key(module, name, arity));
         }
+    }
+
+    @Override
+    public void exportBlocking(String module, String name, int arity, ErlFunction function) {
+        export(module, name, arity, function);
+        blocking.put(key(module, name, arity), Boolean.TRUE);
+    }
+
+    /** Whether {@code module:function/arity} may wait, so it must not run on an I/O thread. */
+    public boolean isBlocking(OtpErlangObject module, OtpErlangObject function, int arity) {
+        return module instanceof OtpErlangAtom && function instanceof OtpErlangAtom
+                && blocking.containsKey(key(((OtpErlangAtom) module).atomValue(),
+                ((OtpErlangAtom) function).atomValue(), arity));
     }
 
     /**

@@ -4,10 +4,10 @@ import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangTuple;
-import java.util.concurrent.Executor;
-import jinet.dist.LocalProcess;
-import jinet.dist.Message;
-import jinet.dist.ProcessHandler;
+import java.util.function.Consumer;
+import jinet.node.LocalProcess;
+import jinet.node.Message;
+import jinet.node.ProcessHandler;
 import jinet.term.Terms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +16,14 @@ import org.slf4j.LoggerFactory;
  * A jinet process that speaks gen_server's protocol, so Erlang code can use
  * {@code gen_server:call({Name, Node}, Request)} and {@code gen_server:cast} on it. OTP 24+
  * callers tag calls with an alias ({@code [alias|Ref]}); the reply goes to the caller's pid,
- * which its receive accepts just the same. Each message is handled on the worker pool, so
- * requests are served concurrently rather than one at a time as in a BEAM gen_server.
+ * which its receive accepts just the same. Messages are handled one at a time in the process's
+ * turn; a callback whose work waits replies later, from wherever that work ran.
  */
 public final class GenServer implements ProcessHandler {
-    /** The callbacks; a null reply from {@link #handleCall} means "no reply". */
+    /** The callbacks; {@code reply} may be called later, from another thread, or never ("no reply"). */
     public interface Callbacks {
-        OtpErlangObject handleCall(LocalProcess self, OtpErlangObject request, OtpErlangPid from);
+        void handleCall(LocalProcess self, OtpErlangObject request, OtpErlangPid from,
+                        Consumer<OtpErlangObject> reply);
 
         default void handleCast(LocalProcess self, OtpErlangObject request) {
         }
@@ -34,19 +35,13 @@ public final class GenServer implements ProcessHandler {
     private static final Logger log = LoggerFactory.getLogger(GenServer.class);
 
     private final Callbacks callbacks;
-    private final Executor workers;
 
-    public GenServer(Callbacks callbacks, Executor workers) {
+    public GenServer(Callbacks callbacks) {
         this.callbacks = callbacks;
-        this.workers = workers;
     }
 
     @Override
     public void onMessage(LocalProcess self, Message message) {
-        workers.execute(() -> handle(self, message));
-    }
-
-    private void handle(LocalProcess self, Message message) {
         OtpErlangObject term;
         try {
             term = message.term();
@@ -69,10 +64,8 @@ public final class GenServer implements ProcessHandler {
             OtpErlangTuple from = (OtpErlangTuple) t.elementAt(1);
             if (from.arity() == 2 && from.elementAt(0) instanceof OtpErlangPid) {
                 OtpErlangPid caller = (OtpErlangPid) from.elementAt(0);
-                OtpErlangObject reply = callbacks.handleCall(self, t.elementAt(2), caller);
-                if (reply != null) {
-                    self.send(caller, Terms.tuple(from.elementAt(1), reply));
-                }
+                OtpErlangObject tag = from.elementAt(1);
+                callbacks.handleCall(self, t.elementAt(2), caller, reply -> self.send(caller, Terms.tuple(tag, reply)));
                 return;
             }
         }

@@ -9,8 +9,10 @@ import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.concurrent.atomic.AtomicReference;
-import jinet.dist.DistNode;
-import jinet.dist.LocalProcess;
+import jinet.node.LocalProcess;
+import jinet.node.Message;
+import jinet.node.Node;
+import jinet.node.ProcessHandler;
 import jinet.term.Terms;
 
 /**
@@ -33,13 +35,13 @@ public final class NodeModule {
     private NodeModule() {
     }
 
-    public static void exportTo(Exports exports, DistNode node) {
+    public static void exportTo(Exports exports, Node node) {
         exports.export(MODULE, "process_count", 0, args -> new OtpErlangLong(node.processCount()));
         exports.export(MODULE, "watch", 2, args -> watch(node, args[0], args[1]));
         exports.export(MODULE, "idle", 1, args -> idle(node, args[0]));
     }
 
-    private static OtpErlangObject watch(DistNode node, OtpErlangObject target, OtpErlangObject reportTo)
+    private static OtpErlangObject watch(Node node, OtpErlangObject target, OtpErlangObject reportTo)
             throws ErlangException {
         if (!(target instanceof OtpErlangPid) || !(reportTo instanceof OtpErlangPid)) {
             throw ErlangException.error("badarg");
@@ -61,11 +63,11 @@ public final class NodeModule {
         return Terms.tuple(watcher.pid(), ref.get());
     }
 
-    private static OtpErlangObject idle(DistNode node, OtpErlangObject name) throws ErlangException {
+    private static OtpErlangObject idle(Node node, OtpErlangObject name) throws ErlangException {
         if (!(name instanceof OtpErlangAtom)) {
             throw ErlangException.error("badarg");
         }
-        jinet.dist.ProcessHandler waiter = (self, message) -> {
+        ProcessHandler waiter = (self, message) -> {
             OtpErlangObject term = decode(message);
             if (term instanceof OtpErlangTuple && ((OtpErlangTuple) term).arity() == 2
                     && Terms.isAtom(((OtpErlangTuple) term).elementAt(0), "exit")) {
@@ -80,7 +82,7 @@ public final class NodeModule {
         }
     }
 
-    private static OtpErlangObject decode(jinet.dist.Message message) {
+    private static OtpErlangObject decode(Message message) {
         try {
             return message.term();
         } catch (OtpErlangDecodeException e) {

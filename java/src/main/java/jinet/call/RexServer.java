@@ -5,7 +5,8 @@ import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangTuple;
-import jinet.dist.LocalProcess;
+import java.util.function.Consumer;
+import jinet.node.LocalProcess;
 import jinet.term.Terms;
 
 /**
@@ -24,9 +25,24 @@ public final class RexServer implements GenServer.Callbacks {
 
     /** {@code {call | block_call, M, F, A, GroupLeader}}; anything else gets no reply, as from rex. */
     @Override
-    public OtpErlangObject handleCall(LocalProcess self, OtpErlangObject request, OtpErlangPid from) {
+    public void handleCall(LocalProcess self, OtpErlangObject request, OtpErlangPid from,
+                           Consumer<OtpErlangObject> reply) {
         OtpErlangTuple call = callRequest(request);
-        return call == null ? null : execute(call);
+        if (call != null) {
+            run(self, call, reply);
+        }
+    }
+
+    /** Applies the call in rex's turn, or where it may wait when the function waits; replies with the result. */
+    private void run(LocalProcess self, OtpErlangTuple call, Consumer<OtpErlangObject> reply) {
+        OtpErlangObject args = call.elementAt(3);
+        int arity = args instanceof com.ericsson.otp.erlang.OtpErlangList
+                ? ((com.ericsson.otp.erlang.OtpErlangList) args).arity() : -1;
+        if (exports.isBlocking(call.elementAt(1), call.elementAt(2), arity)) {
+            self.node().blockingExecutor().execute(() -> reply.accept(execute(call)));
+        } else {
+            reply.accept(execute(call));
+        }
     }
 
     /** {@code {cast, M, F, A, GroupLeader}}. */
@@ -34,7 +50,7 @@ public final class RexServer implements GenServer.Callbacks {
     public void handleCast(LocalProcess self, OtpErlangObject request) {
         if (request instanceof OtpErlangTuple && ((OtpErlangTuple) request).arity() == 5
                 && Terms.isAtom(((OtpErlangTuple) request).elementAt(0), "cast")) {
-            execute((OtpErlangTuple) request);
+            run(self, (OtpErlangTuple) request, result -> { });
         }
     }
 
@@ -55,7 +71,7 @@ public final class RexServer implements GenServer.Callbacks {
         OtpErlangTuple forward = nameAndMessage(t.elementAt(1));
         OtpErlangAtom node = Terms.atom(self.pid().node());
         if (call != null && Terms.isAtom(call.elementAt(0), "call")) {
-            self.send(from, Terms.tuple(REX, execute(call)));
+            run(self, call, result -> self.send(from, Terms.tuple(REX, result)));
         } else if (forward != null && Terms.isAtom(forward.elementAt(0), "sbcast")) {
             boolean sent = self.sendToRegistered(((OtpErlangAtom) forward.elementAt(1)).atomValue(), forward.elementAt(2));
             self.send(from, Terms.tuple(REX, node,

@@ -3,9 +3,9 @@ package jinet.call;
 import jinet.term.ErlangException;
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
-import java.util.concurrent.Executor;
-import jinet.dist.LocalProcess;
-import jinet.dist.SpawnHandler;
+import com.ericsson.otp.erlang.OtpErlangList;
+import jinet.node.LocalProcess;
+import jinet.node.SpawnHandler;
 import jinet.term.Terms;
 
 /**
@@ -18,17 +18,38 @@ import jinet.term.Terms;
 public final class SpawnService implements SpawnHandler {
     private static final OtpErlangAtom ERPC = Terms.atom("erpc");
 
-    private final Exports exports;
-    private final Executor workers;
+    /** Arguments larger than this are worth computing away from the connection's I/O thread. */
+    private static final int LARGE_ARGUMENTS = 64 * 1024;
 
-    public SpawnService(Exports exports, Executor workers) {
+    private final Exports exports;
+
+    public SpawnService(Exports exports) {
         this.exports = exports;
-        this.workers = workers;
     }
 
     @Override
-    public void spawn(LocalProcess process, OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
-        workers.execute(() -> process.exit(run(module, function, args)));
+    public void spawn(LocalProcess process, OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args,
+                      int argumentBytes) {
+        if (argumentBytes > LARGE_ARGUMENTS || waits(module, function, args)) {
+            process.node().blockingExecutor().execute(() -> process.exit(run(module, function, args)));
+        } else {
+            process.exit(run(module, function, args));
+        }
+    }
+
+    /** erpc's calls wait when the function they apply does. */
+    private boolean waits(OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
+        if (module.equals(ERPC) && function.atomValue().equals("execute_call") && args.length == 4) {
+            return appliedWaits(args[1], args[2], args[3]);
+        }
+        if (module.equals(ERPC) && function.atomValue().equals("execute_cast") && args.length == 3) {
+            return appliedWaits(args[0], args[1], args[2]);
+        }
+        return exports.isBlocking(module, function, args.length);
+    }
+
+    private boolean appliedWaits(OtpErlangObject m, OtpErlangObject f, OtpErlangObject a) {
+        return a instanceof OtpErlangList && exports.isBlocking(m, f, ((OtpErlangList) a).arity());
     }
 
     private OtpErlangObject run(OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {

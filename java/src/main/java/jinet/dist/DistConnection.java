@@ -1,135 +1,325 @@
 package jinet.dist;
 
-import com.ericsson.otp.erlang.AbstractConnection;
-import com.ericsson.otp.erlang.OtpAuthException;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangTuple;
-import com.ericsson.otp.erlang.OtpInputStream;
-import com.ericsson.otp.erlang.OtpMsg;
-import com.ericsson.otp.erlang.OtpOutputStream;
-import com.ericsson.otp.erlang.OtpTransport;
-import java.io.IOException;
-import java.io.OutputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection to another node. JInterface does the handshake (this is an accepting
- * connection); the frame loop is jinet's own, because JInterface's closes the connection on
- * every control message it does not know, and spawn and monitors are among those.
+ * An established connection to another node: reads frames (pass-through, distribution header
+ * and fragments), answers and sends ticks, and sends control messages in the order they were
+ * handed to it, from any thread, flushed in batches.
  */
-final class DistConnection extends AbstractConnection {
+public final class DistConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(DistConnection.class);
-    private static final byte PASS_THROUGH = 0x70;
+    private static final int PASS_THROUGH = 112;
     private static final int VERSION = 131;
-    private static final byte[] TICK = {0, 0, 0, 0};
+    private static final int DIST_HEADER = 'D';
+    private static final int FRAGMENT_HEADER = 'E';
+    private static final int FRAGMENT_CONT = 'F';
+    /** Messages larger than this go out in fragments of this size, so they do not hold up others. */
+    static final int FRAGMENT_SIZE = 64 * 1024;
+    private static final AtomicLong SEQUENCES = new AtomicLong();
+    private static final ByteBuf TICK = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[4]));
 
-    private final DistNode node;
-    private final String peerName;
+    private final DistTransport transport;
+    private final Channel channel;
+    private final String peer;
+    private final long peerFlags;
+    private final int peerCreation;
+    private final Queue<ByteBuf> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** Fragmented messages being put together, by sequence id; touched by the I/O thread only. */
+    private final Map<Long, Reassembly> fragments = new HashMap<>();
+    private long reassemblyBytes;
+    /** What the runtime keeps about this connection (links, monitors); null until it sets it. */
+    private volatile Object attachment;
 
-    DistConnection(NodeIdentity self, OtpTransport socket, DistNode node) throws IOException, OtpAuthException {
-        super(self, socket);
-        this.node = node;
-        this.peerName = peer.node();
-        setName("dist " + peerName);
+    private static final class Reassembly {
+        final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        long nextFragment;
     }
 
-    String peerName() {
-        return peerName;
+    DistConnection(DistTransport transport, Channel channel, String peer, long peerFlags, int peerCreation) {
+        this.transport = transport;
+        this.channel = channel;
+        this.peer = peer;
+        this.peerFlags = peerFlags;
+        this.peerCreation = peerCreation;
     }
 
-    @Override
-    public void run() {
-        byte[] lengthBytes = new byte[4];
-        try {
-            while (true) {
-                readSock(socket, lengthBytes);
-                int len = ((lengthBytes[0] & 0xff) << 24) | ((lengthBytes[1] & 0xff) << 16)
-                        | ((lengthBytes[2] & 0xff) << 8) | (lengthBytes[3] & 0xff);
-                if (len == 0) {
-                    write(TICK); // a tick asks for a sign of life
-                    continue;
-                }
-                if (len < 0) {
-                    throw new IOException("frame too large");
-                }
-                byte[] frame = new byte[len];
-                readSock(socket, frame);
-                if (frame[0] != PASS_THROUGH) {
-                    throw new IOException("not a pass-through frame: " + frame[0]);
-                }
-                OtpInputStream in = new OtpInputStream(frame, 0);
-                in.read1();
-                OtpErlangObject control = in.read_any();
-                if (!(control instanceof OtpErlangTuple) || ((OtpErlangTuple) control).arity() == 0
-                        || !(((OtpErlangTuple) control).elementAt(0) instanceof OtpErlangLong)) {
-                    throw new IOException("not a control message: " + control);
-                }
-                // The payload, if any, follows in the same buffer and is decoded by its receiver.
-                node.onControl(this, (OtpErlangTuple) control, in);
-            }
-        } catch (OtpErlangDecodeException e) {
-            log.warn("closing connection to {}: undecodable frame ({})", peerName, e.getMessage());
-        } catch (IOException | NullPointerException e) {
-            // JInterface's readSock meets a null socket once close() ran on another thread.
-            log.debug("connection to {} ended: {}", peerName, e.toString());
-        } finally {
-            close();
-            node.connectionClosed(this);
-        }
+    public String peer() {
+        return peer;
     }
+
+    public long peerFlags() {
+        return peerFlags;
+    }
+
+    public int peerCreation() {
+        return peerCreation;
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    /** The I/O thread of this connection: work handed to it runs without a thread switch. */
+    public java.util.concurrent.Executor executor() {
+        return channel.eventLoop();
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    /** False while the peer reads more slowly than this node sends: senders should hold back. */
+    public boolean isWritable() {
+        return channel.isWritable() && queuedBytes.get() < transport.config().writeHighWaterMark;
+    }
+
+    public void close() {
+        channel.close();
+    }
+
+    // ---- sending -----------------------------------------------------------------------------
 
     /** Sends a control message with no payload. */
-    void send(OtpErlangTuple control) {
+    public void send(OtpErlangTuple control) {
         send(control, null);
     }
 
-    /** Sends a control message and its payload in one write. */
-    void send(OtpErlangTuple control, OtpErlangObject payload) {
-        OtpOutputStream out = new OtpOutputStream();
-        out.write4BE(0);
-        out.write1(PASS_THROUGH);
-        out.write1(VERSION);
-        out.write_any(control);
+    /**
+     * Sends a control message and its payload. Encoding happens on the caller's thread; the frame
+     * joins the connection's queue, which the I/O thread writes out and flushes in one go.
+     */
+    public void send(OtpErlangTuple control, OtpErlangObject payload) {
+        // A peer that takes fragments expects the distribution header on every frame, not pass-through
+        Codec.Out out = new Codec.Out();
+        out.write4(0).write1(VERSION).write1(DIST_HEADER).write1(0).term(control);
         if (payload != null) {
-            out.write1(VERSION);
-            out.write_any(payload);
+            out.term(payload);
         }
-        out.poke4BE(0, out.size() - 4);
+        if (out.length() - 4 > FRAGMENT_SIZE && (peerFlags & DistFlags.FRAGMENTS) != 0) {
+            sendFragmented(control, payload);
+            return;
+        }
+        out.poke4(0, out.length() - 4);
+        enqueue(Unpooled.wrappedBuffer(out.array(), 0, out.length()));
+    }
+
+    /** {@code 131 'E' Seq Frag 0 Data}, then {@code 131 'F' Seq Frag Data} down to fragment 1. */
+    private void sendFragmented(OtpErlangTuple control, OtpErlangObject payload) {
+        Codec.Out body = new Codec.Out().term(control);
+        if (payload != null) {
+            body.term(payload);
+        }
+        byte[] data = body.array();
+        long seq = SEQUENCES.incrementAndGet();
+        long count = (data.length + FRAGMENT_SIZE - 1) / FRAGMENT_SIZE;
+        for (long i = 0; i < count; i++) {
+            int from = (int) (i * FRAGMENT_SIZE);
+            int len = Math.min(FRAGMENT_SIZE, data.length - from);
+            boolean first = i == 0;
+            int headerLength = 2 + 16 + (first ? 1 : 0);
+            ByteBuf header = Unpooled.buffer(4 + headerLength);
+            header.writeInt(headerLength + len).writeByte(VERSION).writeByte(first ? FRAGMENT_HEADER : FRAGMENT_CONT)
+                    .writeLong(seq).writeLong(count - i);
+            if (first) {
+                header.writeByte(0); // no atom cache references
+            }
+            enqueue(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(data, from, len)));
+        }
+    }
+
+    private void enqueue(ByteBuf frame) {
+        if (!channel.isActive()) {
+            frame.release();
+            return; // signals to a node that is gone are dropped, as on BEAM
+        }
+        queuedBytes.addAndGet(frame.readableBytes());
+        outbox.add(frame);
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        ByteBuf frame;
+        boolean wrote = false;
+        while ((frame = outbox.poll()) != null) {
+            queuedBytes.addAndGet(-frame.readableBytes());
+            channel.write(frame, channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    // ---- receiving ---------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
         try {
-            synchronized (this) {
-                if (socket == null) {
-                    return; // closed: signals to a gone node are dropped, as on BEAM
-                }
-                OutputStream os = socket.getOutputStream();
-                out.writeTo(os);
-                os.flush();
+            if (frame.readableBytes() == 0) {
+                return; // a tick: reading it was the point
             }
-        } catch (IOException e) {
-            log.debug("send to {} failed: {}", peerName, e.getMessage());
-            close();
+            onFrame(frame);
+        } catch (ProtocolException | OtpErlangDecodeException e) {
+            transport.logLimited(peer, "closing the connection to " + peer + ": " + e.getMessage());
+            ctx.close();
+        } finally {
+            frame.release();
         }
     }
 
-    private void write(byte[] bytes) throws IOException {
-        synchronized (this) {
-            if (socket == null) {
-                throw new IOException("socket closed");
-            }
-            OutputStream os = socket.getOutputStream();
-            os.write(bytes);
-            os.flush();
+    private void onFrame(ByteBuf frame) throws ProtocolException, OtpErlangDecodeException {
+        int first = frame.readUnsignedByte();
+        if (first == PASS_THROUGH) {
+            dispatch(ByteBufUtil.getBytes(frame), 0);
+            return;
+        }
+        if (first != VERSION || !frame.isReadable()) {
+            throw new ProtocolException("not a distribution frame: " + first);
+        }
+        int kind = frame.readUnsignedByte();
+        if (kind == DIST_HEADER) {
+            noAtomCache(frame);
+            dispatch(ByteBufUtil.getBytes(frame), 0);
+        } else if (kind == FRAGMENT_HEADER || kind == FRAGMENT_CONT) {
+            onFragment(frame, kind == FRAGMENT_HEADER);
+        } else {
+            throw new ProtocolException("unknown distribution header " + kind);
         }
     }
 
-    // JInterface's own delivery path is not used: run() above dispatches to the node.
-    @Override
-    public void deliver(Exception e) {
+    private static void noAtomCache(ByteBuf frame) throws ProtocolException {
+        if (!frame.isReadable() || frame.readUnsignedByte() != 0) {
+            throw new ProtocolException("atom cache references, which this node did not offer");
+        }
+    }
+
+    private void onFragment(ByteBuf frame, boolean first) throws ProtocolException, OtpErlangDecodeException {
+        if (frame.readableBytes() < 16) {
+            throw new ProtocolException("short fragment header");
+        }
+        long seq = frame.readLong();
+        long fragment = frame.readLong();
+        Reassembly r;
+        if (first) {
+            noAtomCache(frame);
+            if (fragment < 1 || fragments.containsKey(seq)
+                    || fragments.size() >= transport.config().maxFragmentedMessages) {
+                throw new ProtocolException("bad first fragment of sequence " + seq);
+            }
+            r = new Reassembly();
+            fragments.put(seq, r);
+        } else {
+            r = fragments.get(seq);
+            if (r == null || fragment != r.nextFragment) {
+                throw new ProtocolException("fragment " + fragment + " of sequence " + seq + " out of place");
+            }
+        }
+        int len = frame.readableBytes();
+        reassemblyBytes += len;
+        if (reassemblyBytes > transport.config().maxMessageBytes) {
+            throw new ProtocolException("fragmented messages beyond " + transport.config().maxMessageBytes + " bytes");
+        }
+        byte[] chunk = new byte[len];
+        frame.readBytes(chunk);
+        r.data.write(chunk, 0, len);
+        r.nextFragment = fragment - 1;
+        if (fragment == 1) {
+            fragments.remove(seq);
+            reassemblyBytes -= r.data.size();
+            dispatch(r.data.toByteArray(), 0);
+        }
+    }
+
+    /** The control message at {@code offset}; what follows it, if anything, is the payload. */
+    private void dispatch(byte[] bytes, int offset) throws ProtocolException, OtpErlangDecodeException {
+        int[] next = new int[1];
+        OtpErlangObject control = Codec.decode(bytes, offset, bytes.length, next);
+        if (!(control instanceof OtpErlangTuple) || ((OtpErlangTuple) control).arity() == 0
+                || !(((OtpErlangTuple) control).elementAt(0) instanceof OtpErlangLong)) {
+            throw new ProtocolException("not a control message");
+        }
+        Payload payload = next[0] < bytes.length ? new Payload(bytes, next[0], bytes.length) : null;
+        if (!transport.listener().control(this, (OtpErlangTuple) control, payload)) {
+            throw new ProtocolException("a control message this node does not take: "
+                    + ((OtpErlangTuple) control).elementAt(0));
+        }
     }
 
     @Override
-    public void deliver(OtpMsg msg) {
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            IdleState state = ((IdleStateEvent) evt).state();
+            if (state == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(TICK.duplicate(), ctx.voidPromise());
+            } else if (state == IdleState.READER_IDLE) {
+                log.info("net_tick_timeout: {} sent nothing for net_ticktime", peer);
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        transport.listener().writabilityChanged(this, ctx.channel().isWritable());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ByteBuf frame;
+        while ((frame = outbox.poll()) != null) {
+            frame.release();
+        }
+        transport.connectionClosed(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        transport.logLimited(peer, "connection to " + peer + " failed: " + cause);
+        ctx.close();
+    }
+
+    /** A peer broke the protocol: that one connection goes, never the node. */
+    static final class ProtocolException extends Exception {
+        ProtocolException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "connection to " + peer;
     }
 }

@@ -1,49 +1,62 @@
 package jinet.dist;
 
-import com.ericsson.otp.erlang.AbstractNode;
-import com.ericsson.otp.erlang.OtpLocalNode;
-import com.ericsson.otp.erlang.OtpTransport;
-import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
- * This node as the handshake and the term codec see it: name, cookie, creation, pid and
- * reference counters, and the distribution flags jinet advertises. JInterface keeps the flags
- * package-private and fixed to what its own runtime implements; jinet's runtime implements more,
- * so it sets them here, once, before any handshake.
+ * This node as the handshake sees it: its full name, cookie and creation. The cookie never
+ * leaves this class except as a digest.
  */
-final class NodeIdentity extends OtpLocalNode {
-    static final long DFLAG_DIST_MONITOR = 0x08;
-    static final long DFLAG_DIST_MONITOR_NAME = 0x20;
-    static final long DFLAG_SPAWN = 1L << 32;
+public final class NodeIdentity {
+    private final String name;
+    private final byte[] cookie;
+    private volatile int creation;
 
-    /** What this runtime implements beyond JInterface's defaults. */
-    static final long EXTRA_FLAGS = DFLAG_DIST_MONITOR | DFLAG_DIST_MONITOR_NAME | DFLAG_SPAWN;
-
-    NodeIdentity(String name, String cookie) {
-        super(name, cookie);
-        addFlags(EXTRA_FLAGS);
-    }
-
-    void setListenPort(int listenPort) {
-        this.port = listenPort;
-    }
-
-    OtpTransport epmdConnection() {
-        return getEpmd();
-    }
-
-    void forgetEpmdConnection() {
-        setEpmd(null);
-    }
-
-    private void addFlags(long extra) {
-        try {
-            Field f = AbstractNode.class.getDeclaredField("flags");
-            f.setAccessible(true);
-            f.setLong(this, f.getLong(this) | extra);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("this JInterface keeps its distribution flags elsewhere; "
-                    + "jinet cannot advertise spawn and monitors", e);
+    public NodeIdentity(String name, String cookie) {
+        if (name.indexOf('@') <= 0) {
+            throw new IllegalArgumentException("not a node name: " + name);
         }
+        this.name = name;
+        this.cookie = cookie.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The part before the {@code @}: what EPMD knows the node by. */
+    public String alive() {
+        return name.substring(0, name.indexOf('@'));
+    }
+
+    public String host() {
+        return name.substring(name.indexOf('@') + 1);
+    }
+
+    public int creation() {
+        return creation;
+    }
+
+    /** Set once EPMD has given this incarnation its number, before any connection is made. */
+    public void setCreation(int creation) {
+        this.creation = creation;
+    }
+
+    /** {@code md5(Cookie ++ integer_to_list(Challenge))}, the challenge read as unsigned. */
+    byte[] digest(int challenge) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(cookie);
+            md5.update(Long.toString(challenge & 0xffffffffL).getBytes(StandardCharsets.ISO_8859_1));
+            return md5.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no MD5 in this JVM", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

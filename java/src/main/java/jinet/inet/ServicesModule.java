@@ -30,8 +30,8 @@ public final class ServicesModule {
 
     public static void exportTo(Exporter exports) {
         ServiceLookup lookup = ServiceLookup.system();
-        exports.export(MODULE, "getservbyname", 2, args -> getservbyname(lookup, args[0], args[1]));
-        exports.export(MODULE, "getservbyport", 2, args -> getservbyport(lookup, args[0], args[1]));
+        exports.exportBlocking(MODULE, "getservbyname", 2, args -> getservbyname(lookup, args[0], args[1]));
+        exports.exportBlocking(MODULE, "getservbyport", 2, args -> getservbyport(lookup, args[0], args[1]));
         predicate(exports, "is_ipv4_address", IpAddressPredicates::isIpv4Address);
         predicate(exports, "is_ipv6_address", IpAddressPredicates::isIpv6Address);
         predicate(exports, "is_ip_address", IpAddressPredicates::isIpAddress);

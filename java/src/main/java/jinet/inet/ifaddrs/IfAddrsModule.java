@@ -8,7 +8,7 @@ public final class IfAddrsModule {
     }
 
     public static void exportTo(Exporter exports) {
-        exports.export("inet", "getifaddrs", 0, args -> GetIfAddrs.getifaddrs());
-        exports.export("inet", "getifaddrs", 1, args -> GetIfAddrs.getifaddrs(args[0]));
+        exports.exportBlocking("inet", "getifaddrs", 0, args -> GetIfAddrs.getifaddrs());
+        exports.exportBlocking("inet", "getifaddrs", 1, args -> GetIfAddrs.getifaddrs(args[0]));
     }
 }

@@ -10,11 +10,11 @@ public final class ResolverModule {
     }
 
     public static void exportTo(Exporter exports, Resolver resolver) {
-        exports.export(MODULE, "gethostbyname", 1, args -> resolver.gethostbyname(args[0]));
-        exports.export(MODULE, "gethostbyname", 2, args -> resolver.gethostbyname(args[0], args[1]));
-        exports.export(MODULE, "gethostbyaddr", 1, args -> resolver.gethostbyaddr(args[0]));
-        exports.export(MODULE, "getaddr", 2, args -> resolver.getaddr(args[0], args[1]));
-        exports.export(MODULE, "getaddrs", 2, args -> resolver.getaddrs(args[0], args[1]));
-        exports.export(MODULE, "get_rc", 0, args -> resolver.getRc());
+        exports.exportBlocking(MODULE, "gethostbyname", 1, args -> resolver.gethostbyname(args[0]));
+        exports.exportBlocking(MODULE, "gethostbyname", 2, args -> resolver.gethostbyname(args[0], args[1]));
+        exports.exportBlocking(MODULE, "gethostbyaddr", 1, args -> resolver.gethostbyaddr(args[0]));
+        exports.exportBlocking(MODULE, "getaddr", 2, args -> resolver.getaddr(args[0], args[1]));
+        exports.exportBlocking(MODULE, "getaddrs", 2, args -> resolver.getaddrs(args[0], args[1]));
+        exports.exportBlocking(MODULE, "get_rc", 0, args -> resolver.getRc());
     }
 }

@@ -1,20 +1,20 @@
-package jinet.dist;
+package jinet.node;
 
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpInputStream;
+import jinet.dist.Payload;
 
 /**
- * A message for a local process. The payload is decoded on first use, so the connection's
- * reader thread only splits frames and the receiving side pays for decoding.
+ * A message for a local process. One from another node stays encoded until its receiver asks
+ * for it, on the receiver's thread; only one thread handles a process's message at a time.
  */
 public final class Message {
     private final OtpErlangPid sender;
-    private OtpInputStream payload;
+    private Payload payload;
     private OtpErlangObject term;
 
-    Message(OtpErlangPid sender, OtpInputStream payload) {
+    Message(OtpErlangPid sender, Payload payload) {
         this.sender = sender;
         this.payload = payload;
     }
@@ -31,9 +31,17 @@ public final class Message {
         return sender;
     }
 
-    public synchronized OtpErlangObject term() throws OtpErlangDecodeException {
+    /** Encoded size, 0 for a local message: big ones are worth handling off the I/O threads. */
+    public int encodedSize() {
+        return payload != null ? payload.size() : 0;
+    }
+
+    public OtpErlangObject term() throws OtpErlangDecodeException {
         if (term == null) {
-            term = payload.read_any();
+            if (payload == null) {
+                throw new OtpErlangDecodeException("a message with no payload");
+            }
+            term = payload.decode();
             payload = null;
         }
         return term;

@@ -1,4 +1,4 @@
-package jinet.dist;
+package jinet.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

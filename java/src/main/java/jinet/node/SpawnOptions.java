@@ -1,4 +1,4 @@
-package jinet.dist;
+package jinet.node;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangLong;

@@ -1,4 +1,4 @@
-package jinet.dist;
+package jinet.node;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
@@ -9,13 +9,22 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A process of this node: a pid other nodes can send to, link to and monitor. Its state is
- * guarded by the object's own lock; the runtime sends signals after releasing it.
+ * A process of this node: a pid other nodes can send to, link to and monitor, and a mailbox
+ * that at most one thread works through at a time, so the process sees its messages in arrival
+ * order. Its links and monitors are guarded by its own lock; the runtime sends signals after
+ * releasing it.
  */
-public final class LocalProcess {
+public final class LocalProcess implements Runnable {
+    /** Messages handled per turn before the thread goes on to other processes. */
+    private static final int BATCH = 64;
+
     /** A monitor another process holds on this one; by name when it was set up with a name. */
     static final class Watcher {
         final OtpErlangPid pid;
@@ -27,28 +36,32 @@ public final class LocalProcess {
         }
     }
 
-    private final DistNode node;
+    private final Node node;
     private final OtpErlangPid pid;
     private final ProcessHandler handler;
     private final boolean trapExit;
+    private final Executor executor;
+    private final Queue<Object> mailbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private String registeredName;
     private boolean alive = true;
     private final Map<OtpErlangRef, Watcher> watchers = new HashMap<>();
     private final Set<OtpErlangPid> links = new HashSet<>();
     private final Set<OtpErlangRef> ownMonitors = new HashSet<>();
 
-    LocalProcess(DistNode node, OtpErlangPid pid, ProcessHandler handler, boolean trapExit) {
+    LocalProcess(Node node, OtpErlangPid pid, ProcessHandler handler, boolean trapExit, Executor executor) {
         this.node = node;
         this.pid = pid;
         this.handler = handler;
         this.trapExit = trapExit;
+        this.executor = executor;
     }
 
     public OtpErlangPid pid() {
         return pid;
     }
 
-    public DistNode node() {
+    public Node node() {
         return node;
     }
 
@@ -56,9 +69,14 @@ public final class LocalProcess {
         return alive;
     }
 
-    /** {@code To ! Message}. */
+    /** {@code To ! Message}, to a process here or on any node (connecting to it if needed). */
     public void send(OtpErlangPid to, OtpErlangObject message) {
         node.send(this, to, message);
+    }
+
+    /** {@code {Name, Node} ! Message}. */
+    public void send(String name, String nodeName, OtpErlangObject message) {
+        node.sendToName(this, name, nodeName, message);
     }
 
     /** {@code Name ! Message} for a name registered on this node; false when there is none. */
@@ -75,14 +93,63 @@ public final class LocalProcess {
         node.demonitor(this, ref);
     }
 
+    /** {@code link(Pid)}: when either ends abnormally, the other gets the exit signal. */
+    public void link(OtpErlangPid other) {
+        node.link(this, other);
+    }
+
     /** Ends the process with {@code reason}: monitors fire and links get the exit signal. */
     public void exit(OtpErlangObject reason) {
         node.terminate(this, reason);
     }
 
-    ProcessHandler handler() {
-        return handler;
+    // ---- the mailbox -------------------------------------------------------------------------
+
+    void deliver(Message m) {
+        enqueue(m);
     }
+
+    /** Runs {@code task} in the process's turn, after what is already in its mailbox. */
+    void runInTurn(Runnable task) {
+        enqueue(task);
+    }
+
+    private void enqueue(Object item) {
+        mailbox.add(item);
+        if (scheduled.compareAndSet(false, true)) {
+            executor.execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        for (int i = 0; i < BATCH; i++) {
+            Object item = mailbox.poll();
+            if (item == null) {
+                break;
+            }
+            if (!isAlive()) {
+                mailbox.clear();
+                break;
+            }
+            try {
+                if (item instanceof Runnable) {
+                    ((Runnable) item).run();
+                } else if (handler != null) {
+                    handler.onMessage(this, (Message) item);
+                }
+            } catch (RuntimeException e) {
+                // An exception in a process ends that process, as on BEAM.
+                node.crashed(this, e);
+            }
+        }
+        scheduled.set(false);
+        if (!mailbox.isEmpty() && scheduled.compareAndSet(false, true)) {
+            executor.execute(this);
+        }
+    }
+
+    // ---- links and monitors --------------------------------------------------------------------
 
     boolean trapsExits() {
         return trapExit;
@@ -114,6 +181,10 @@ public final class LocalProcess {
         }
         links.add(other);
         return true;
+    }
+
+    synchronized boolean hasLink(OtpErlangPid other) {
+        return links.contains(other);
     }
 
     synchronized boolean removeLink(OtpErlangPid other) {

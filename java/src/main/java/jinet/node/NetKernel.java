@@ -1,4 +1,4 @@
-package jinet.dist;
+package jinet.node;
 
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangObject;
@@ -10,7 +10,7 @@ import jinet.term.Terms;
  * The part of {@code net_kernel} a peer talks to: {@code net_adm:ping/1} asks
  * {@code {is_auth, Node}} and expects {@code yes} from a node that accepted its cookie.
  */
-final class NetKernel implements ProcessHandler {
+public final class NetKernel implements ProcessHandler {
     @Override
     public void onMessage(LocalProcess self, Message message) {
         OtpErlangObject term;
