@@ -329,8 +329,13 @@ public final class TlsDistConfig {
         SslContextBuilder b = o.side() == Side.SERVER
                 ? SslContextBuilder.forServer(key, chain)
                 : SslContextBuilder.forClient();
-        if (o.side() == Side.CLIENT && chain != null) {
-            b.keyManager(key, chain);
+        if (o.side() == Side.CLIENT) {
+            if (chain != null) {
+                b.keyManager(key, chain);
+            }
+            // Netty 4.2 checks the host name on every client by default; ssl checks it only
+            // with verify_peer and against the name it sent, so newClientHandler decides.
+            b.endpointIdentificationAlgorithm(null);
         }
         b.sslProvider(SslProvider.JDK).protocols(o.versions());
         if (o.ciphers() != null) {
@@ -434,6 +439,7 @@ public final class TlsDistConfig {
         h.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
         SSLEngine engine = h.engine();
         SSLParameters p = engine.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm(null);
         if (disabled || name.isEmpty()) {
             p.setServerNames(Collections.emptyList());
         } else {
