@@ -116,6 +116,11 @@ public final class TlsDistConfig {
         }
         TlsSideOptions server = side(Side.SERVER, fromFile, sslDistOptfile, flatOpts);
         TlsSideOptions client = side(Side.CLIENT, fromFile, sslDistOptfile, flatOpts);
+        if (client.serverNameIndication() != null) {
+            warnings.add("server_name_indication in the client options has no effect: as in OTP 25's"
+                    + " inet_tls_dist (whose own {server_name_indication, Host} is applied after it),"
+                    + " the host part of the peer's node name is sent and checked");
+        }
         return new TlsDistConfig(proto, warnings, server, client);
     }
 
@@ -426,21 +431,20 @@ public final class TlsDistConfig {
 
     /**
      * The first handler of an outgoing connection's pipeline. {@code peerHost} is the host part
-     * of the peer's node name: inet_tls_dist sends it as server_name_indication (unless the
-     * client options give another name or disable), and with verify_peer the server's
-     * certificate must match it, as ssl checks the name it sent.
+     * of the peer's node name: inet_tls_dist sends it as server_name_indication and, with
+     * verify_peer, ssl checks the server's certificate against it. A server_name_indication in
+     * the client options does not change that: ssl defers that option until versions is set
+     * and then applies inet_tls_dist's own, later, value (checked against erl in the tests).
      */
     public SslHandler newClientHandler(ByteBufAllocator alloc, String peerHost, int port) {
         requireEnabled();
-        String sni = client.serverNameIndication();
-        boolean disabled = TlsSideOptions.SNI_DISABLE.equals(sni);
-        String name = sni == null || disabled ? stripDot(peerHost) : sni;
+        String name = stripDot(peerHost);
         SslHandler h = clientContext.newHandler(alloc, name, port);
         h.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
         SSLEngine engine = h.engine();
         SSLParameters p = engine.getSSLParameters();
         p.setEndpointIdentificationAlgorithm(null);
-        if (disabled || name.isEmpty()) {
+        if (name.isEmpty()) {
             p.setServerNames(Collections.emptyList());
         } else {
             if (!NetUtil.isValidIpV4Address(name) && !NetUtil.isValidIpV6Address(name)) {

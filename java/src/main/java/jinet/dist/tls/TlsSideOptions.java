@@ -396,7 +396,10 @@ public final class TlsSideOptions {
         return ciphers;
     }
 
-    /** null: the host part of the peer's node name; {@link #SNI_DISABLE}; or a name. */
+    /**
+     * As given: null, {@link #SNI_DISABLE} or a name. Only for messages: erl's inet_tls_dist
+     * overrides it with the peer's host (see TlsDistConfig.newClientHandler).
+     */
     public String serverNameIndication() {
         return serverNameIndication;
     }

@@ -118,7 +118,8 @@ final class TlsNet implements AutoCloseable {
     }
 
     /**
-     * The OTP 23+ send_name message: length, 'N', flags (8 bytes), creation (4), name length
+     * The OTP 23+ send_name message as inet_tls_dist frames it: a 4-byte length ({packet,4}
+     * from the first handshake message on, where inet_tcp_dist uses 2 bytes), 'N', flags (8 bytes), creation (4), name length
      * (2), name. The flags are those a current hidden node sends, OTP 25's mandatory ones included.
      */
     static byte[] sendName(String node) {
@@ -128,7 +129,7 @@ final class TlsNet implements AutoCloseable {
                 | 0x4000000 | (1L << 34) | (1L << 35);
         int len = 1 + 8 + 4 + 2 + name.length;
         ByteBuf b = Unpooled.buffer();
-        b.writeShort(len).writeByte('N').writeLong(flags).writeInt(0x1234).writeShort(name.length).writeBytes(name);
+        b.writeInt(len).writeByte('N').writeLong(flags).writeInt(0x1234).writeShort(name.length).writeBytes(name);
         return ByteBufUtil.getBytes(b);
     }
 
