@@ -109,7 +109,8 @@ manual_path(Root) ->
 %%   args          more arguments for bin/jinet (default [])
 %%   env           environment for bin/jinet, [{Name, Value}] (default [])
 %%   wait_pong     false when this node cannot reach the new one, e.g. because
-%%                 it registers with another EPMD (default true)
+%%                 it registers with another EPMD or runs TLS distribution
+%%                 (default true; a BEAM stand-in honours it too)
 %%   wrap          a command line the node's command is appended to, e.g.
 %%                 ["unshare", "-m", "sh", "-c", Script, "sh"] (default []:
 %%                 none); for bin/jinet and for a BEAM stand-in alike
@@ -247,7 +248,13 @@ owner_init(Parent, Ref, Opts = #{standin := beam}) ->
     Cookie = atom_to_list(erlang:get_cookie()),
     case catch peer:start(peer_options(Name, Cookie, Opts)) of
         {ok, Peer, Node} ->
-            case wait_pong(Node, 30000) of
+            %% wait_pong => false: this node may not be able to reach the peer (e.g. it
+            %% runs TLS distribution); peer's own start-up check is then the only one.
+            Pong = case maps:get(wait_pong, Opts, true) of
+                       false -> ok;
+                       _ -> wait_pong(Node, 30000)
+                   end,
+            case Pong of
                 ok ->
                     Parent ! {Ref, {ok, #{node => Node, kind => beam}}},
                     beam_loop(Peer, Node);
