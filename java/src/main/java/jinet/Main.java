@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jinet.term.ErlangException;
 import jinet.dist.CookieFile;
 import jinet.dist.DistConfig;
+import jinet.dist.tls.TlsDistConfig;
+import jinet.dist.tls.TlsDistConfigException;
+import jinet.dist.tls.TlsSecurity;
 import jinet.epmd.EpmdLauncher;
 import jinet.dist.NodeName;
 import jinet.inet.FunctionClauseException;
@@ -49,6 +52,9 @@ public final class Main {
         }
         try {
             run(options);
+        } catch (IllegalArgumentException e) {
+            System.err.println("jinet: " + e.getMessage());
+            System.exit(2);
         } catch (Exception e) {
             log.error("jinet could not start: {}", e.getMessage());
             System.exit(1);
@@ -59,6 +65,14 @@ public final class Main {
         for (String ignored : options.ignored) {
             log.warn("ignoring unknown argument {}", ignored);
         }
+        // A distribution protocol jinet does not run is refused, never replaced by plain TCP in silence
+        TlsDistConfig tls;
+        try {
+            tls = TlsDistConfig.fromCommandLine(options.protoDist);
+        } catch (TlsDistConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        tls.warnings().forEach(w -> log.warn(w));
         String name = options.shortName != null
                 ? NodeName.shortName(options.shortName)
                 : NodeName.longName(options.longName);
@@ -69,7 +83,7 @@ public final class Main {
         EpmdLauncher.Handle epmd = EpmdLauncher.ensure(options.epmd);
         Resolver resolver = startResolver(options);
         JinetNode node = JinetNode.start(JinetNode.options(name, cookie).epmdPort(epmd.port())
-                .dist(distConfig(options)));
+                .dist(distConfig(options)).security(tls.enabled() ? new TlsSecurity(tls) : null));
         // inet is one client of the runtime, exported through the same API as any library's functions
         InetModule.exportTo(node);
         ResolverModule.exportTo(node, resolver);

@@ -28,6 +28,8 @@ public final class Options {
     String cookie;
     EpmdMode epmd = EpmdMode.AUTO;
     final List<KernelParameter> kernel = new ArrayList<>();
+    /** {@code -proto_dist} and its {@code -ssl_dist_*} companions, as given, for the transport to read. */
+    final List<String> protoDist = new ArrayList<>();
     final List<String> ignored = new ArrayList<>();
 
     public static Options parse(String... args) {
@@ -49,6 +51,18 @@ public final class Options {
                         o.epmd = EpmdMode.parse(value(args, ++i, a));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("-epmd takes external, embedded or auto");
+                    }
+                    break;
+                case "-proto_dist":
+                case "-ssl_dist_optfile":
+                    o.protoDist.add(a);
+                    o.protoDist.add(value(args, ++i, a));
+                    break;
+                case "-ssl_dist_opt":
+                    // erl takes any number of key-value pairs after one -ssl_dist_opt
+                    o.protoDist.add(a);
+                    while (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                        o.protoDist.add(args[++i]);
                     }
                     break;
                 case "-kernel":

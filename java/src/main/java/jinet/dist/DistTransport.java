@@ -143,7 +143,7 @@ public final class DistTransport implements AutoCloseable {
                         if (security != null) {
                             ch.pipeline().addLast("tls", security.serverHandler(ch));
                         }
-                        ch.pipeline().addLast("handshake", new Handshake(DistTransport.this, self, null));
+                        ch.pipeline().addLast("handshake", new Handshake(DistTransport.this, self, null, handshakeLength()));
                     }
                 });
         try {
@@ -153,6 +153,10 @@ public final class DistTransport implements AutoCloseable {
             throw new IOException("interrupted while binding", e);
         }
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    private int handshakeLength() {
+        return security == null ? 2 : 4;
     }
 
     /** The connection to {@code node} if one is up, else null. */
@@ -206,7 +210,7 @@ public final class DistTransport implements AutoCloseable {
                             if (security != null) {
                                 ch.pipeline().addLast("tls", security.clientHandler(ch, host, info.port));
                             }
-                            ch.pipeline().addLast("handshake", new Handshake(DistTransport.this, self, node));
+                            ch.pipeline().addLast("handshake", new Handshake(DistTransport.this, self, node, handshakeLength()));
                         }
                     });
             ChannelFuture cf = b.connect(address, info.port);

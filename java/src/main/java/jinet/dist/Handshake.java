@@ -43,7 +43,11 @@ final class Handshake extends ByteToMessageDecoder {
     /** An initiator told "nok": the peer's own attempt to reach this node wins. */
     private boolean yielded;
 
-    Handshake(DistTransport transport, NodeIdentity self, String expectedPeer) {
+    /** 2 over TCP; over TLS, OTP frames the handshake with 4-byte lengths, as the connection after it. */
+    private final int lengthBytes;
+
+    Handshake(DistTransport transport, NodeIdentity self, String expectedPeer, int lengthBytes) {
+        this.lengthBytes = lengthBytes;
         this.transport = transport;
         this.self = self;
         this.initiator = expectedPeer != null;
@@ -76,17 +80,17 @@ final class Handshake extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (state != State.DONE && in.readableBytes() >= 2) {
-            int len = in.getUnsignedShort(in.readerIndex());
+        while (state != State.DONE && in.readableBytes() >= lengthBytes) {
+            long len = lengthBytes == 2 ? in.getUnsignedShort(in.readerIndex()) : in.getUnsignedInt(in.readerIndex());
             if (len == 0 || len > MAX_MESSAGE) {
                 fail(ctx, "handshake message of " + len + " bytes");
                 return;
             }
-            if (in.readableBytes() < 2 + len) {
+            if (in.readableBytes() < lengthBytes + len) {
                 return;
             }
-            in.skipBytes(2);
-            ByteBuf msg = in.readSlice(len);
+            in.skipBytes(lengthBytes);
+            ByteBuf msg = in.readSlice((int) len);
             if (!step(ctx, msg) || ctx.isRemoved()) {
                 return;
             }
@@ -152,11 +156,11 @@ final class Handshake extends ByteToMessageDecoder {
             case OK_SIMULTANEOUS:
                 return sendStatusThenChallenge(ctx, "ok_simultaneous");
             case ALIVE:
-                write(ctx, status("alive"));
+                write(ctx, status(ctx, "alive"));
                 state = State.AWAIT_ALIVE_ANSWER;
                 return true;
             default:
-                write(ctx, status("nok"));
+                write(ctx, status(ctx, "nok"));
                 return close(ctx);
         }
     }
@@ -171,7 +175,7 @@ final class Handshake extends ByteToMessageDecoder {
     }
 
     private boolean sendStatusThenChallenge(ChannelHandlerContext ctx, String status) {
-        ctx.write(status(status));
+        ctx.write(status(ctx, status));
         sendChallenge(ctx);
         return true;
     }
@@ -179,8 +183,7 @@ final class Handshake extends ByteToMessageDecoder {
     private void sendChallenge(ChannelHandlerContext ctx) {
         ownChallenge = RANDOM.nextInt();
         byte[] name = self.name().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuf b = ctx.alloc().buffer(2 + 19 + name.length);
-        b.writeShort(19 + name.length).writeByte('N').writeLong(DistFlags.OFFERED).writeInt(ownChallenge)
+        ByteBuf b = message(ctx, 19 + name.length).writeByte('N').writeLong(DistFlags.OFFERED).writeInt(ownChallenge)
                 .writeInt(self.creation()).writeShort(name.length).writeBytes(name);
         write(ctx, b);
         state = State.AWAIT_REPLY;
@@ -194,8 +197,7 @@ final class Handshake extends ByteToMessageDecoder {
             log.info("connection attempt from node {} rejected: it cannot authenticate", peerName);
             return close(ctx);
         }
-        ByteBuf b = ctx.alloc().buffer(19);
-        b.writeShort(17).writeByte('a').writeBytes(self.digest(peerChallenge));
+        ByteBuf b = message(ctx, 17).writeByte('a').writeBytes(self.digest(peerChallenge));
         ctx.write(b);
         return established(ctx);
     }
@@ -204,8 +206,7 @@ final class Handshake extends ByteToMessageDecoder {
 
     private void sendName(ChannelHandlerContext ctx) {
         byte[] name = self.name().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuf b = ctx.alloc().buffer(2 + 15 + name.length);
-        b.writeShort(15 + name.length).writeByte('N').writeLong(DistFlags.OFFERED).writeInt(self.creation())
+        ByteBuf b = message(ctx, 15 + name.length).writeByte('N').writeLong(DistFlags.OFFERED).writeInt(self.creation())
                 .writeShort(name.length).writeBytes(name);
         write(ctx, b);
     }
@@ -219,7 +220,7 @@ final class Handshake extends ByteToMessageDecoder {
                 return true;
             case "alive":
                 // This side has no connection to the peer, or it would not be connecting: the peer's is stale.
-                write(ctx, status("true"));
+                write(ctx, status(ctx, "true"));
                 state = State.AWAIT_CHALLENGE;
                 return true;
             case "nok":
@@ -250,8 +251,7 @@ final class Handshake extends ByteToMessageDecoder {
             return fail(ctx, name + " lacks mandatory distribution flags");
         }
         ownChallenge = RANDOM.nextInt();
-        ByteBuf b = ctx.alloc().buffer(23);
-        b.writeShort(21).writeByte('r').writeInt(ownChallenge).writeBytes(self.digest(peerChallenge));
+        ByteBuf b = message(ctx, 21).writeByte('r').writeInt(ownChallenge).writeBytes(self.digest(peerChallenge));
         write(ctx, b);
         state = State.AWAIT_ACK;
         return true;
@@ -284,10 +284,15 @@ final class Handshake extends ByteToMessageDecoder {
         return at > 0 && at < name.length() - 1 && name.length() <= MAX_NODE_NAME && name.indexOf('@', at + 1) < 0;
     }
 
-    private static ByteBuf status(String s) {
+    /** A buffer for a handshake message of {@code length} bytes, its length prefix written. */
+    private ByteBuf message(ChannelHandlerContext ctx, int length) {
+        ByteBuf b = ctx.alloc().buffer(lengthBytes + length);
+        return lengthBytes == 2 ? b.writeShort(length) : b.writeInt(length);
+    }
+
+    private ByteBuf status(ChannelHandlerContext ctx, String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuf buf = io.netty.buffer.Unpooled.buffer(3 + b.length);
-        return buf.writeShort(1 + b.length).writeByte('s').writeBytes(b);
+        return message(ctx, 1 + b.length).writeByte('s').writeBytes(b);
     }
 
     private static void write(ChannelHandlerContext ctx, ByteBuf b) {
