@@ -38,8 +38,9 @@ import java.util.zip.Inflater;
  * <p>Where BEAM refuses input that JInterface would accept (a version byte inside a term,
  * atoms over 255 characters or not valid UTF-8, compressed terms other than at the top,
  * duplicate map keys, trailing bytes inside a compressed term) this decoder refuses it too;
- * for everything BEAM writes, it gives what JInterface gives. Not thread safe; reusable through
- * {@link #reset}.
+ * for everything BEAM writes, it gives what JInterface gives. Not thread safe; a connection
+ * should keep one and {@link #reset} it per message, which keeps its stacks and allocates
+ * nothing beyond the terms themselves.
  */
 public final class TermDecoder {
     /** The largest inflated size of a compressed term that is accepted. */
@@ -68,14 +69,14 @@ public final class TermDecoder {
 
     // One entry per open container: its kind, where its elements start on the value stack,
     // how many it has, how many are still to come, and a fun's header.
-    private byte[] kind = new byte[16];
-    private int[] base = new int[16];
-    private int[] size = new int[16];
-    private int[] left = new int[16];
-    private Object[] extra = new Object[16];
+    private byte[] kind = new byte[8];
+    private int[] base = new int[8];
+    private int[] size = new int[8];
+    private int[] left = new int[8];
+    private Object[] extra = new Object[8];
     private int depth;
 
-    private OtpErlangObject[] values = new OtpErlangObject[64];
+    private OtpErlangObject[] values = new OtpErlangObject[16];
     private int nvalues;
 
     public TermDecoder(byte[] buf, int offset, int end) {
