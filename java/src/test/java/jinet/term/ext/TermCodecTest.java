@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangBitstr;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangList;
+import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangMap;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPort;
+import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpInputStream;
 import java.io.File;
@@ -266,6 +269,52 @@ class TermCodecTest {
         TermDecoder short1 = new TermDecoder(b, 0, b.length);
         short1.setAtomCache(new OtpErlangAtom[] {new OtpErlangAtom("ok")});
         assertThrows(TermDecodeException.class, short1::readTerm);
+    }
+
+    @Test
+    void listsWithListTailsEncodeAsTheFlatListTheyAre() throws Exception {
+        OtpErlangObject one = new OtpErlangLong(1);
+        OtpErlangObject a = new OtpErlangAtom("a");
+        TermEncoder enc = new TermEncoder();
+        // [1 | [2]] is [1,2]: a byte list, so STRING_EXT
+        enc.writeVersionedTerm(new OtpErlangList(new OtpErlangObject[] {one},
+                new OtpErlangList(new OtpErlangObject[] {new OtpErlangLong(2)})));
+        assertArrayEquals(new byte[] {(byte) 131, 107, 0, 2, 1, 2}, enc.toByteArray());
+        // [a | "bc"] is [a, $b, $c]
+        enc.reset();
+        enc.writeVersionedTerm(new OtpErlangList(new OtpErlangObject[] {a}, new OtpErlangString("bc")));
+        assertArrayEquals(new byte[] {(byte) 131, 108, 0, 0, 0, 3, 119, 1, 'a', 97, 'b', 97, 'c', 106}, enc.toByteArray());
+        // a bitstring of whole bytes is a binary
+        enc.reset();
+        enc.writeVersionedTerm(new OtpErlangBitstr(new byte[] {7}, 0));
+        assertArrayEquals(new byte[] {(byte) 131, 109, 0, 0, 0, 1, 7}, enc.toByteArray());
+    }
+
+    @Test
+    void aMapKeyTooDeepForJInterfaceToHashIsRefused() throws Exception {
+        int n = 200_000;
+        byte[] b = new byte[1 + 5 + 2 * n + 1 + 2];
+        b[0] = (byte) 131;
+        b[1] = 116;
+        b[5] = 1;
+        for (int i = 0; i < n; i++) {
+            b[6 + 2 * i] = 104;
+            b[7 + 2 * i] = 1;
+        }
+        b[6 + 2 * n] = 106;
+        b[7 + 2 * n] = 97;
+        b[8 + 2 * n] = 1;
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                new TermDecoder(b).readVersionedTerm();
+            } catch (Throwable x) {
+                outcome.set(x);
+            }
+        });
+        t.start();
+        t.join();
+        assertTrue(outcome.get() instanceof TermDecodeException, String.valueOf(outcome.get()));
     }
 
     @Test
