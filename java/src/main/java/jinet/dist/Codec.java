@@ -2,27 +2,29 @@ package jinet.dist;
 
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpInputStream;
-import com.ericsson.otp.erlang.OtpOutputStream;
+import jinet.term.ext.TermDecodeException;
+import jinet.term.ext.TermDecoder;
+import jinet.term.ext.TermEncoder;
 
-/** The one place the transport turns terms into bytes and back. */
+/** The one place the transport turns terms into bytes and back (jinet's own codec: no recursion, bounded). */
 final class Codec {
+    private static final int VERSION = 131;
+
     private Codec() {
     }
 
     /** One term at {@code offset}, with or without the version byte; the end of it via {@code next[0]}. */
     static OtpErlangObject decode(byte[] buf, int offset, int end, int[] next) throws OtpErlangDecodeException {
-        OtpInputStream in = new OtpInputStream(buf, offset, end - offset, 0);
-        OtpErlangObject t;
+        TermDecoder in = new TermDecoder(buf, offset, end);
         try {
-            t = in.read_any();
-        } catch (StackOverflowError e) {
-            throw new OtpErlangDecodeException("term nested too deeply");
+            OtpErlangObject t = offset < end && (buf[offset] & 0xff) == VERSION ? in.readVersionedTerm() : in.readTerm();
+            if (next != null) {
+                next[0] = in.position();
+            }
+            return t;
+        } catch (TermDecodeException e) {
+            throw new OtpErlangDecodeException(e.getMessage());
         }
-        if (next != null) {
-            next[0] = in.getPos(); // absolute: the stream starts at offset
-        }
-        return t;
     }
 
     static OtpErlangObject decode(byte[] buf, int offset, int end) throws OtpErlangDecodeException {
@@ -31,7 +33,7 @@ final class Codec {
 
     /** A growable buffer terms are written into, with room for a frame header. */
     static final class Out {
-        private final OtpOutputStream out = new OtpOutputStream();
+        private final TermEncoder out = new TermEncoder(128);
 
         Out write1(int b) {
             out.write1(b);
@@ -43,13 +45,8 @@ final class Codec {
             return this;
         }
 
-        Out write8(long v) {
-            out.write8BE(v);
-            return this;
-        }
-
         Out term(OtpErlangObject t) {
-            out.write_any(t);
+            out.writeTerm(t);
             return this;
         }
 
@@ -58,11 +55,12 @@ final class Codec {
         }
 
         int length() {
-            return out.size();
+            return out.length();
         }
 
+        /** The buffer itself, valid up to {@link #length()}: no copy. */
         byte[] array() {
-            return out.toByteArray();
+            return out.array();
         }
     }
 }

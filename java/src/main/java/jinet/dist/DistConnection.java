@@ -136,7 +136,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         if (payload != null) {
             body.term(payload);
         }
-        byte[] data = body.array();
+        byte[] data = java.util.Arrays.copyOf(body.array(), body.length());
         long seq = SEQUENCES.incrementAndGet();
         long count = (data.length + FRAGMENT_SIZE - 1) / FRAGMENT_SIZE;
         for (long i = 0; i < count; i++) {
