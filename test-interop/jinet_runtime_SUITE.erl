@@ -34,7 +34,7 @@
          watch_remote/1, links/1, link_exit_signals/1, exit_signal_order/1,
          disconnect/1, disconnect_from_ct/1, no_leaks_at_end/1]).
 %% Run on the BEAM peer.
--export([start_idle/1, idle_loop/0, holder/5]).
+-export([start_idle/1, idle_loop/0, holder/5, watch/2]).
 
 -define(T, 5000).          % ms to wait for a message that must come
 -define(QUIET, 200).       % ms of silence that shows nothing more comes
@@ -801,74 +801,83 @@ rex_protocols(Config) ->
 %% jinet monitoring Erlang processes: jinet_node:watch/2
 %%--------------------------------------------------------------------
 
+%% Each scenario runs twice: with jinet_node:watch/2, and with this module's
+%% watch/2 (the same watcher written in Erlang) on a BEAM node in jinet's
+%% place, so every 'DOWN' reason expected is one BEAM gave.
 watch_local(Config) ->
-    {_P, J} = nodes_of(Config),
-    %% {How the target ends, the 'DOWN' reason BEAM gives}
-    Ends = [{{self, normal}, normal}, {{self, boom}, boom},
-            {{self, {a, "tuple", 1.5}}, {a, "tuple", 1.5}},
-            {{self, kill}, kill}, {{other, kill}, killed},
-            {{other, boom}, boom},
-            {{self, binary:copy(<<"r">>, 70000)},
-             binary:copy(<<"r">>, 70000)},
-            {{self, self()}, self()}],
-    Watched =
-        [{lists:flatten(io_lib:format("target ends ~P", [How, 6])), Expect,
-          begin
-              V = spawn(fun target/0),
-              {W, Ref} = erpc:call(J, jinet_node, watch, [V, self()], ?CALL_T),
-              WMon = erlang:monitor(process, W),
-              case How of
-                  {self, R} -> V ! {exit, R};
-                  {other, R} -> exit(V, R)
-              end,
-              Got = receive
-                        {jinet_watch, W, {'DOWN', Ref, process, V, Reason}} ->
-                            Reason
-                    after ?T -> no_watch_message
-                    end,
-              %% The watcher ends once it has reported.
-              case wait_down(WMon) of
-                  {down, W, normal} -> Got;
-                  Other -> {Got, {watcher, Other}}
-              end
-          end} || {How, Expect} <- Ends],
-    DeadTarget = spawn(fun() -> ok end),
-    DeadMon = erlang:monitor(process, DeadTarget),
-    _ = wait_down(DeadMon),
-    {DW, DRef} = erpc:call(J, jinet_node, watch, [DeadTarget, self()],
-                           ?CALL_T),
-    Dead = receive
-               {jinet_watch, DW, {'DOWN', DRef, process, DeadTarget, R0}} ->
-                   R0
-           after ?T -> no_watch_message
-           end,
-    %% demonitor: the watcher ends, then the target's exit brings nothing.
-    V2 = spawn(fun target/0),
-    {W2, _} = erpc:call(J, jinet_node, watch, [V2, self()], ?CALL_T),
-    W2Mon = erlang:monitor(process, W2),
-    W2 ! demonitor,
-    W2End = wait_down(W2Mon),
-    V2 ! {exit, boom},
-    After = receive_all(?QUIET),
+    {P, J} = nodes_of(Config),
+    Ends = [{self, normal}, {self, boom}, {self, {a, "tuple", 1.5}},
+            {self, kill}, {other, kill}, {other, boom},
+            {self, binary:copy(<<"r">>, 70000)}, {self, pid}],
+    Scenario =
+        fun(Watch) ->
+                Watched =
+                    [begin
+                         V = spawn(fun target/0),
+                         {W, Ref} = Watch(V),
+                         WMon = erlang:monitor(process, W),
+                         R = case R0 of pid -> V; _ -> R0 end,
+                         case How of
+                             self -> V ! {exit, R};
+                             other -> exit(V, R)
+                         end,
+                         Got = receive
+                                   {jinet_watch, W,
+                                    {'DOWN', Ref, process, V, Reason}} ->
+                                       %% V too: a reason that is the
+                                       %% target's pid shows as the same
+                                       %% placeholder.
+                                       {Reason, V}
+                               after ?T -> no_watch_message
+                               end,
+                         %% The watcher ends once it has reported.
+                         {Got, wait_down(WMon)}
+                     end || {How, R0} <- Ends],
+                DeadTarget = spawn(fun() -> ok end),
+                DeadMon = erlang:monitor(process, DeadTarget),
+                _ = wait_down(DeadMon),
+                {DW, DRef} = Watch(DeadTarget),
+                Dead = receive
+                           {jinet_watch, DW,
+                            {'DOWN', DRef, process, DeadTarget, R1}} -> R1
+                       after ?T -> no_watch_message
+                       end,
+                %% demonitor: the watcher ends, then the target's exit
+                %% brings nothing.
+                V2 = spawn(fun target/0),
+                {W2, _} = Watch(V2),
+                W2Mon = erlang:monitor(process, W2),
+                W2 ! demonitor,
+                W2End = wait_down(W2Mon),
+                V2 ! {exit, boom},
+                After = receive_all(?QUIET),
+                {Watched, Dead, W2End, After}
+        end,
+    {BWatched, BDead, BW2End, BAfter} =
+        Scenario(fun(V) -> erpc:call(P, ?MODULE, watch, [V, self()], ?CALL_T) end),
+    {JWatched, JDead, JW2End, JAfter} =
+        Scenario(fun(V) -> erpc:call(J, jinet_node, watch, [V, self()],
+                                     ?CALL_T) end),
     verdict(watch_local, Config,
-            Watched ++
-                [{"target already gone: noproc", noproc, Dead},
-                 {"demonitor ends the watcher", {down, W2, normal}, W2End},
-                 {"after demonitor the target's exit brings nothing", [],
-                  After}]),
+            [{lists:flatten(io_lib:format("target ends ~P", [E, 6])), B, Jw}
+             || {E, B, Jw} <- lists:zip3(Ends, BWatched, JWatched)] ++
+                [{"target already gone", BDead, JDead},
+                 {"demonitor ends the watcher", BW2End, JW2End},
+                 {"after demonitor the target's exit brings nothing", BAfter,
+                  JAfter}]),
     baseline(Config, watch_local).
 
 %% jinet monitors a process on the peer (over the peer's connection to
-%% jinet) and reports to us over ours.
+%% jinet) and reports to us over ours; BEAM's answer is this node's watch/2
+%% monitoring the same kind of peer process.
 watch_remote(Config) ->
     {P, J} = nodes_of(Config),
-    Run = fun(Reason) ->
+    Run = fun(Reason, Watch) ->
                   V = erpc:call(P, ?MODULE, start_idle, [undefined], ?CALL_T),
-                  {W, Ref} = erpc:call(J, jinet_node, watch, [V, self()],
-                                       ?CALL_T),
-                  %% jinet's monitor travels on jinet's connection to the
-                  %% peer, our exit request on ours: wait until the peer
-                  %% has the monitor.
+                  {W, Ref} = Watch(V),
+                  %% The watcher's monitor travels on its node's connection
+                  %% to the peer, our exit request on ours: wait until the
+                  %% peer has the monitor.
                   Watched = monitored_by(P, V, W),
                   V ! {exit, Reason},
                   receive
@@ -880,10 +889,30 @@ watch_remote(Config) ->
                   end
           end,
     Reasons = [normal, boom, {x, [1, 2]}, kill],
+    Local = fun(V) -> watch(V, self()) end,
+    Jinet = fun(V) -> erpc:call(J, jinet_node, watch, [V, self()], ?CALL_T) end,
     verdict(watch_remote, Config,
-            [{lists:flatten(io_lib:format("peer process exits ~p", [R])), R,
-              Run(R)} || R <- Reasons]),
+            [{lists:flatten(io_lib:format("peer process exits ~p", [R])),
+              Run(R, Local), Run(R, Jinet)} || R <- Reasons]),
     baseline(Config, watch_remote).
+
+%% jinet_node:watch/2 written in Erlang, for a BEAM node to do what jinet
+%% does: a new process monitors Target, sends {jinet_watch, Self, 'DOWN'}
+%% to ReportTo and ends; 'demonitor' ends it without a report.
+watch(Target, ReportTo) ->
+    Caller = self(),
+    Tag = make_ref(),
+    W = spawn(fun() ->
+                      Ref = erlang:monitor(process, Target),
+                      Caller ! {Tag, Ref},
+                      receive
+                          {'DOWN', Ref, process, _, _} = Down ->
+                              ReportTo ! {jinet_watch, self(), Down};
+                          demonitor ->
+                              erlang:demonitor(Ref, [flush])
+                      end
+              end),
+    receive {Tag, Ref} -> {W, Ref} end.
 
 target() ->
     receive {exit, R} -> exit(R) end.
