@@ -438,36 +438,86 @@ monitor_wanted(Opts) ->
 %% Casts, timeouts, abandoned requests: answers and no leaks
 %%--------------------------------------------------------------------
 
+%% A cast's return value says nothing (rpc:cast is always true, erpc:cast
+%% always ok), so each cast here is judged by what it does: a cast of
+%% watch/2 (jinet_node's on jinet, this module's on the peer) must leave a
+%% watcher monitoring a target of ours, whose exit then brings its report.
 cast_no_leak(Config) ->
     {P, J} = nodes_of(Config),
-    Ok = ["1.2.3.4"],
-    Returns =
-        [{"rpc:cast", fun(N) -> rpc:cast(N, inet, parse_address, Ok) end},
-         {"erpc:cast", fun(N) -> erpc:cast(N, inet, parse_address, Ok) end},
-         {"erpc:multicast",
-          fun(N) -> erpc:multicast([N], inet, parse_address, Ok) end}],
-    Checks = [{What, F(P), F(J)} || {What, F} <- Returns],
-    %% Casts that fail on jinet (on BEAM they would log error reports).
-    Failing = [rpc:cast(J, inet, nosuch, [1]),
-               erpc:cast(J, inet, parse_ipv4_address, [foo]),
-               erpc:multicast([J, J], nosuchmod, f, []),
-               rpc:cast(J, inet, ntoa, [foo])],
-    Burst = [case I rem 4 of
-                 0 -> rpc:cast(J, inet, parse_address, [integer_to_list(I)]);
-                 1 -> erpc:cast(J, inet, ntoa, [{1, 2, 3, I rem 256}]);
-                 2 -> erpc:multicast([J], inet, parse_ipv6_address, ["::1"]);
-                 3 -> erpc:cast(J, inet, nosuch, [I])
-             end || I <- lists:seq(1, 300)],
+    Watch = fun(N) when N =:= J -> {jinet_node, watch};
+               (_) -> {?MODULE, watch}
+            end,
+    Casts = [{"rpc:cast", fun(N, M, F, A) -> rpc:cast(N, M, F, A) end},
+             {"erpc:cast", fun(N, M, F, A) -> erpc:cast(N, M, F, A) end},
+             {"erpc:multicast",
+              fun(N, M, F, A) -> erpc:multicast([N], M, F, A) end}],
+    Effect = fun(N, Cast) ->
+                     V = spawn(fun target/0),
+                     {M, F} = Watch(N),
+                     Returned = Cast(N, M, F, [V, self()]),
+                     Monitored = wait_monitored(V, 1),
+                     V ! {exit, done},
+                     {Returned, Monitored, watch_reports(V)}
+             end,
+    Checks = [{What ++ " of watch/2: a watcher reports the target's exit",
+               Effect(P, Cast), Effect(J, Cast)} || {What, Cast} <- Casts],
+    %% Casts that fail there: nothing comes back (BEAM only logs).
+    Failing = fun(N) ->
+                      _ = [rpc:cast(N, inet, nosuch, [1]),
+                           erpc:cast(N, inet, parse_ipv4_address, [foo]),
+                           erpc:multicast([N, N], nosuchmod, f, []),
+                           rpc:cast(N, inet, ntoa, [foo])],
+                      receive_all(?QUIET)
+              end,
+    %% 300 casts, a quarter of them watch casts on one target: all 75
+    %% watchers must be there and report.
+    Burst = fun(N) ->
+                    V = spawn(fun target/0),
+                    {M, F} = Watch(N),
+                    _ = [case I rem 4 of
+                             0 -> rpc:cast(N, inet, parse_address,
+                                           [integer_to_list(I)]);
+                             1 -> erpc:cast(N, inet, ntoa, [{1, 2, 3, I rem 256}]);
+                             2 -> erpc:multicast([N], M, F, [V, self()]);
+                             3 -> erpc:cast(N, inet, nosuch, [I])
+                         end || I <- lists:seq(1, 300)],
+                    Monitored = wait_monitored(V, 75),
+                    V ! {exit, done},
+                    Reports = watch_reports(V),
+                    {Monitored, length(Reports), lists:usort(Reports),
+                     receive_all(?QUIET)}
+            end,
+    Rest = [{"failing casts bring nothing back", Failing(P), Failing(J)},
+            {"300 casts: the 75 watch casts all take effect", Burst(P),
+             Burst(J)}],
     Leak = wait_baseline(Config, 10000),
     verdict(cast_no_leak, Config,
-            Checks ++
-                [{"failing casts return true/ok", [true, ok, ok, true],
-                  Failing},
-                 {"300 casts return true/ok", lists:usort([true, ok]),
-                  lists:usort(Burst)},
-                 {"process count back to the baseline", ok, Leak},
+            Checks ++ Rest ++
+                [{"process count back to the baseline", ok, Leak},
                  {"jinet still answers", {ok, {1, 2, 3, 4}},
-                  erpc:call(J, inet, parse_address, Ok, ?CALL_T)}]).
+                  erpc:call(J, inet, parse_address, ["1.2.3.4"], ?CALL_T)}]).
+
+%% true once N processes monitor V (5 s at most).
+wait_monitored(V, N) ->
+    Deadline = erlang:monotonic_time(millisecond) + ?T,
+    wait_monitored(V, N, Deadline).
+
+wait_monitored(V, N, Deadline) ->
+    {monitored_by, Ms} = process_info(V, monitored_by),
+    case length(Ms) >= N of
+        true -> true;
+        false ->
+            case erlang:monotonic_time(millisecond) > Deadline of
+                true -> {monitored_by, length(Ms)};
+                false -> timer:sleep(10),
+                         wait_monitored(V, N, Deadline)
+            end
+    end.
+
+%% The watchers' reports of V's exit that arrive (the 'DOWN' reasons).
+watch_reports(V) ->
+    [R || {jinet_watch, _, {'DOWN', _, process, V0, R}} <- receive_all(?QUIET),
+          V0 =:= V].
 
 %% Many concurrent calls with timeouts of 0..2 ms through erpc, rpc:call,
 %% rpc:block_call and erpc:multicall: each answers the value or the path's
