@@ -223,29 +223,6 @@ locales() ->
      {"LC_ALL=en_US.UTF-8, not installed", [{"LC_ALL", "en_US.UTF-8"}], latin1},
      {"LC_CTYPE=C.UTF-8 LANG=C", [{"LC_CTYPE", "C.UTF-8"}, {"LANG", "C"}], utf8}].
 
-netns_paths_under(Name, Set, Expect, Calls,
-                                                   Config)],
-                           R =/= ok],
-    case Failed of
-        [] -> ok;
-        _ -> ct:fail({netns_paths, Failed})
-    end.
-
-%% Each: what it is called, the locale variables set (every other one
-%% unset), and the encoding erl is expected to pick, so that an environment
-%% that did not reach the nodes is noticed.
-locales() ->
-    [{"no locale", [], latin1},
-     {"LANG=C.UTF-8", [{"LANG", "C.UTF-8"}], utf8},
-     {"LC_ALL=en_US.UTF-8, not installed", [{"LC_ALL", "en_US.UTF-8"}], latin1},
-     {"LC_CTYPE=C.UTF-8 LANG=C", [{"LC_CTYPE", "C.UTF-8"}, {"LANG", "C"}], utf8}].
-
-locale_env(Set) ->
-    Inherited = [V || E <- os:getenv(), [V, _] <- [string:split(E, "=")],
-                      V =:= "LANG" orelse lists:prefix("LC_", V)],
-    [{V, false} || V <- lists:usort(Inherited), not lists:keymember(V, 1, Set)]
-        ++ Set.
-
 netns_paths_under(Name, Set, Expect, Calls, Config) ->
     Opts = #{root => jinet_diff:root(Config),
              log_dir => ?config(priv_dir, Config), env => jinet_diff:locale_env(Set)},
