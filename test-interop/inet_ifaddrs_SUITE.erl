@@ -185,17 +185,69 @@ netns_contents_checked(Config) ->
                     ok
             end).
 
+%% Bad and odd namespace paths, on a BEAM peer and a jinet node started with
+%% the same locale environment: a name given as characters becomes bytes by
+%% file:native_name_encoding(), which erl decides from the locale at start
+%% ([256] is badarg in latin1, enoent in utf8; [$é] is one byte or two, and
+%% only the one-byte name exists here).
 netns_paths(Config) ->
-    Bad = [[[{netns, P}]]
-           || P <- ["/nonexistent", "/tmp", "/etc/hostname", "", "/dev/null",
-                    "/proc/self/ns/mnt", "/var/run/netns", "/nonexistent/x",
-                    "/etc/hostname/x", [0], "a" ++ [0] ++ "b",
-                    lists:duplicate(5000, $a), [256], [16#10ffff],
-                    [$é], <<255>>, <<>>, <<"/nonexistent">>,
-                    ["/non", <<"existent">>], ["/x" | <<"y">>],
-                    foo, 1, 1.5, {a}, [$/ | x], ['/'], [-1], [16#110000],
-                    [16#d800], [<<255>>], self()]],
-    diff(netns_paths, Config, Bad).
+    Dir = filename:join(?config(priv_dir, Config), "netns_paths"),
+    ok = filelib:ensure_dir(filename:join(Dir, "x")),
+    ok = file:write_file(<<(list_to_binary(Dir))/binary, "/", 16#e9>>, <<>>),
+    Paths = ["/nonexistent", "/tmp", "/etc/hostname", "", "/dev/null",
+             "/proc/self/ns/mnt", "/var/run/netns", "/nonexistent/x",
+             "/etc/hostname/x", [0], "a" ++ [0] ++ "b",
+             lists:duplicate(5000, $a), [256], [16#10ffff],
+             [$é], <<255>>, <<>>, <<"/nonexistent">>,
+             ["/non", <<"existent">>], ["/x" | <<"y">>],
+             foo, 1, 1.5, {a}, [$/ | x], ['/'], [-1], [16#110000],
+             [16#d800], [<<255>>], Dir ++ [$/, 16#e9], [Dir, $/, <<"é"/utf8>>],
+             <<(list_to_binary(Dir))/binary, "/", 16#e9>>, Dir ++ "/" ++ [256],
+             self()],
+    Calls = [{getifaddrs, [[{netns, P}]]} || P <- Paths],
+    Failed = [{Name, R} || {Name, Set, Expect} <- locales(),
+                           R <- [netns_paths_under(Name, Set, Expect, Calls,
+                                                   Config)],
+                           R =/= ok],
+    case Failed of
+        [] -> ok;
+        _ -> ct:fail({netns_paths, Failed})
+    end.
+
+%% Each: what it is called, the locale variables set (every other one
+%% unset), and the encoding erl is expected to pick, so that an environment
+%% that did not reach the nodes is noticed.
+locales() ->
+    [{"no locale", [], latin1},
+     {"LANG=C.UTF-8", [{"LANG", "C.UTF-8"}], utf8},
+     {"LC_ALL=en_US.UTF-8, not installed", [{"LC_ALL", "en_US.UTF-8"}], latin1},
+     {"LC_CTYPE=C.UTF-8 LANG=C", [{"LC_CTYPE", "C.UTF-8"}, {"LANG", "C"}], utf8}].
+
+netns_paths_under(Name, Set, Expect, Calls, Config) ->
+    Opts = #{root => jinet_diff:root(Config),
+             log_dir => ?config(priv_dir, Config), env => jinet_diff:locale_env(Set)},
+    case jinet_diff:start_pair(Opts) of
+        {ok, Pair = #{beam := #{node := B}, jinet := #{node := J}}} ->
+            try
+                Enc = rpc:call(B, file, native_name_encoding, [], 30000),
+                Label = "getifaddrs/1 netns_paths " ++ Name,
+                Mismatches = jinet_diff:compare_nodes(Calls, B, J, Label),
+                jinet_diff:log("~ts: BEAM's encoding ~p, ~b mismatches",
+                               [Name, Enc, length(Mismatches)]),
+                case {Enc, Mismatches} of
+                    {Expect, []} -> ok;
+                    {Expect, _} ->
+                        catch jinet_diff:report(ctx(netns_paths, Config),
+                                                Mismatches),
+                        {mismatches, length(Mismatches)};
+                    _ -> {encoding, Enc, expected, Expect}
+                end
+            after
+                jinet_diff:stop_pair(Pair)
+            end;
+        {error, Why} ->
+            {not_started, Why}
+    end.
 
 bad_options(Config) ->
     diff(bad_options, Config,

@@ -59,6 +59,11 @@
 %%                       hosts and resolv.conf are used
 %%   file_names          {resolv_conf, Binary}, {hosts_file, Binary}, then
 %%                       {hosts_file, DeepListWithAnAtom}
+%%   names_no_locale     {file, hosts, F} and {hosts_file, F} whose names
+%%   names_utf8          have an é (with no locale and with C.UTF-8: a file
+%%                       named with é in latin1 and one in UTF-8 exist, the
+%%                       node reads the one its file name encoding makes),
+%%                       and names with a character above 255
 %%   rc_random           16 seeded random inetrc files mixing valid and
 %%                       invalid options (every option inet_db knows, bad
 %%                       values, unknown options, clear_ns/...), a pair
@@ -111,7 +116,7 @@
          dead/1, dead_first/1, alt/1, hosts_names/1, hosts_edit/1,
          hosts_delete/1, order/1, resolv_conf/1, rc_only/1, rc_random/1,
          scripted/1, native/1,
-         host_default/1, concurrency/1]).
+         host_default/1, concurrency/1, encoded_names/1]).
 
 -define(NS53, {127, 0, 53, 1}).
 -define(LOCAL, {127, 0, 0, 1}).
@@ -129,7 +134,7 @@ group_names() ->
     [dns, dns_edns_inet6, dns_usevc, dns_dead, dns_dead_first, dns_alt,
      hosts, order_file_dns, order_dns_file, order_strings, file_resolv,
      order_native_file, order_file_native_dns, order_yp_foo, resolv_conf,
-     etc_dir, file_names, rc_invalid, rc_syntax, rc_missing, rc_random,
+     etc_dir, file_names, names_no_locale, names_utf8, rc_invalid, rc_syntax, rc_missing, rc_random,
      dns_scripted, dns_scripted_edns, native, host_default, concurrency].
 
 all() ->
@@ -150,6 +155,7 @@ cases(resolv_conf) -> [resolv_conf];
 cases(G) when G =:= rc_invalid; G =:= rc_syntax; G =:= rc_missing ->
     [rc_only];
 cases(rc_random) -> [rc_random];
+cases(G) when G =:= names_no_locale; G =:= names_utf8 -> [encoded_names];
 cases(G) when G =:= dns_scripted; G =:= dns_scripted_edns -> [scripted];
 cases(native) -> [native, malformed];
 cases(host_default) -> [host_default];
@@ -436,6 +442,28 @@ spec(G, Dir, Fx = #{port := P, dead_port := Dead, alt_port := AltP}) ->
                                    list_to_atom(filename:basename(H2))]}],
               files => [{R, resolv_text(v1)}, {H, hosts_v1()},
                         {H2, hosts_order()}]};
+        _ when G =:= names_no_locale; G =:= names_utf8 ->
+            Env = case G of
+                      names_no_locale -> [];
+                      names_utf8 -> [{"LANG", "C.UTF-8"}]
+                  end,
+            %% Each name exists twice, its é as the byte E9 and as C3 A9.
+            Both = fun(Name, Text) ->
+                           [{<<(list_to_binary(Dir))/binary, "/",
+                               (list_to_binary(Name))/binary, 16#e9>>,
+                             [Text, "-latin1\n"]},
+                            {unicode:characters_to_binary([Dir, "/", Name, 16#e9]),
+                             [Text, "-utf8\n"]}]
+                   end,
+            Rc = [{lookup, [file]}, {resolv_conf, ""},
+                  {file, hosts, Dir ++ "/rc" ++ [16#e9]},
+                  {file, hosts, Dir ++ "/rc" ++ [16#100]},
+                  {file, resolv, Dir ++ "/resolv" ++ [16#100]},
+                  {hosts_file, Dir ++ "/hosts" ++ [16#e9]}],
+            #{env => jinet_diff:locale_env(Env),
+              rc => {text, unicode:characters_to_binary(rc_text(Rc))},
+              files => Both("rc", "192.0.2.241 rc-file-in") ++
+                  Both("hosts", "192.0.2.242 hosts-file-in")};
         rc_invalid ->
             #{rc => [{lookup, [file]}, {resolv_conf, ""}, {hosts_file, H2},
                      {host, {192, 0, 2, 230}, ["before-invalid"]},
@@ -905,6 +933,22 @@ order(Config) ->
              {16#2001, 16#db8, 0, 0, 0, 0, 0, 16#210},
              {16#2001, 16#db8, 0, 0, 0, 0, 0, 1}],
     run(Config, Expect ++ twice(Names) ++ addr_calls(Addrs)).
+
+%% The files read are the ones the locale's file name encoding names: in
+%% latin1 the é names end in the byte E9, in UTF-8 in C3 A9; a name with a
+%% character above 255 is read in neither.
+encoded_names(Config) ->
+    Read = case ?config(group, Config) of
+               names_no_locale -> "latin1";
+               names_utf8 -> "utf8"
+           end,
+    run(Config,
+        [{expect, {getaddr, ["rc-file-in-" ++ Read, inet]}, {ok, {192, 0, 2, 241}}},
+         {expect, {getaddr, ["hosts-file-in-" ++ Read, inet]},
+          {ok, {192, 0, 2, 242}}}
+         | twice(["rc-file-in-latin1", "rc-file-in-utf8",
+                  "hosts-file-in-latin1", "hosts-file-in-utf8"])] ++
+            addr_calls([{192, 0, 2, 241}, {192, 0, 2, 242}])).
 
 %% resolv.conf's nameservers and search list replace the inetrc's at the
 %% first lookup; then the file is edited under the running nodes.

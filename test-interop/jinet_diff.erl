@@ -48,7 +48,7 @@
 %% compared with each other
 -export([start_beam/1, start_pair/1, stop_pair/1, remote_calls/2,
          compare_nodes/4, compare_nodes_results/4,
-         compare_nodes_results/5]).
+         compare_nodes_results/5, locale_env/1]).
 
 -define(STATS, jinet_diff_stats).
 -define(CALL_TIMEOUT, 30000).
@@ -1505,6 +1505,16 @@ compare_nodes_results(Calls, BeamNode, JinetNode, Label, Canon) ->
                      not same(Canon(I, MFA, B), Canon(I, MFA, J))],
     record(Label, length(Results), length(Results) - length(Mismatches)),
     {Mismatches, Results}.
+
+%% An environment (start_node/1's env) in which the locale variables are
+%% exactly Set: every LANG and LC_* this node has, and Set does not name, is
+%% unset. A node's file name encoding follows it (file:native_name_encoding/0).
+-spec locale_env([{string(), string()}]) -> [{string(), string() | false}].
+locale_env(Set) ->
+    Inherited = [V || E <- os:getenv(), [V, _] <- [string:split(E, "=")],
+                      V =:= "LANG" orelse lists:prefix("LC_", V)],
+    [{V, false} || V <- lists:usort(Inherited), not lists:keymember(V, 1, Set)]
+        ++ Set.
 
 norm_call({F, A}) when is_atom(F), is_list(A) -> {inet, F, A};
 norm_call({M, F, A}) when is_atom(M), is_atom(F), is_list(A) -> {M, F, A}.

@@ -34,7 +34,7 @@
          watch_remote/1, links/1, link_exit_signals/1, exit_signal_order/1,
          disconnect/1, disconnect_from_ct/1, no_leaks_at_end/1]).
 %% Run on the BEAM peer.
--export([start_idle/1, idle_loop/0, holder/5]).
+-export([start_idle/1, idle_loop/0, holder/5, watch/2]).
 
 -define(T, 5000).          % ms to wait for a message that must come
 -define(QUIET, 200).       % ms of silence that shows nothing more comes
@@ -438,36 +438,86 @@ monitor_wanted(Opts) ->
 %% Casts, timeouts, abandoned requests: answers and no leaks
 %%--------------------------------------------------------------------
 
+%% A cast's return value says nothing (rpc:cast is always true, erpc:cast
+%% always ok), so each cast here is judged by what it does: a cast of
+%% watch/2 (jinet_node's on jinet, this module's on the peer) must leave a
+%% watcher monitoring a target of ours, whose exit then brings its report.
 cast_no_leak(Config) ->
     {P, J} = nodes_of(Config),
-    Ok = ["1.2.3.4"],
-    Returns =
-        [{"rpc:cast", fun(N) -> rpc:cast(N, inet, parse_address, Ok) end},
-         {"erpc:cast", fun(N) -> erpc:cast(N, inet, parse_address, Ok) end},
-         {"erpc:multicast",
-          fun(N) -> erpc:multicast([N], inet, parse_address, Ok) end}],
-    Checks = [{What, F(P), F(J)} || {What, F} <- Returns],
-    %% Casts that fail on jinet (on BEAM they would log error reports).
-    Failing = [rpc:cast(J, inet, nosuch, [1]),
-               erpc:cast(J, inet, parse_ipv4_address, [foo]),
-               erpc:multicast([J, J], nosuchmod, f, []),
-               rpc:cast(J, inet, ntoa, [foo])],
-    Burst = [case I rem 4 of
-                 0 -> rpc:cast(J, inet, parse_address, [integer_to_list(I)]);
-                 1 -> erpc:cast(J, inet, ntoa, [{1, 2, 3, I rem 256}]);
-                 2 -> erpc:multicast([J], inet, parse_ipv6_address, ["::1"]);
-                 3 -> erpc:cast(J, inet, nosuch, [I])
-             end || I <- lists:seq(1, 300)],
+    Watch = fun(N) when N =:= J -> {jinet_node, watch};
+               (_) -> {?MODULE, watch}
+            end,
+    Casts = [{"rpc:cast", fun(N, M, F, A) -> rpc:cast(N, M, F, A) end},
+             {"erpc:cast", fun(N, M, F, A) -> erpc:cast(N, M, F, A) end},
+             {"erpc:multicast",
+              fun(N, M, F, A) -> erpc:multicast([N], M, F, A) end}],
+    Effect = fun(N, Cast) ->
+                     V = spawn(fun target/0),
+                     {M, F} = Watch(N),
+                     Returned = Cast(N, M, F, [V, self()]),
+                     Monitored = wait_monitored(V, 1),
+                     V ! {exit, done},
+                     {Returned, Monitored, watch_reports(V)}
+             end,
+    Checks = [{What ++ " of watch/2: a watcher reports the target's exit",
+               Effect(P, Cast), Effect(J, Cast)} || {What, Cast} <- Casts],
+    %% Casts that fail there: nothing comes back (BEAM only logs).
+    Failing = fun(N) ->
+                      _ = [rpc:cast(N, inet, nosuch, [1]),
+                           erpc:cast(N, inet, parse_ipv4_address, [foo]),
+                           erpc:multicast([N, N], nosuchmod, f, []),
+                           rpc:cast(N, inet, ntoa, [foo])],
+                      receive_all(?QUIET)
+              end,
+    %% 300 casts, a quarter of them watch casts on one target: all 75
+    %% watchers must be there and report.
+    Burst = fun(N) ->
+                    V = spawn(fun target/0),
+                    {M, F} = Watch(N),
+                    _ = [case I rem 4 of
+                             0 -> rpc:cast(N, inet, parse_address,
+                                           [integer_to_list(I)]);
+                             1 -> erpc:cast(N, inet, ntoa, [{1, 2, 3, I rem 256}]);
+                             2 -> erpc:multicast([N], M, F, [V, self()]);
+                             3 -> erpc:cast(N, inet, nosuch, [I])
+                         end || I <- lists:seq(1, 300)],
+                    Monitored = wait_monitored(V, 75),
+                    V ! {exit, done},
+                    Reports = watch_reports(V),
+                    {Monitored, length(Reports), lists:usort(Reports),
+                     receive_all(?QUIET)}
+            end,
+    Rest = [{"failing casts bring nothing back", Failing(P), Failing(J)},
+            {"300 casts: the 75 watch casts all take effect", Burst(P),
+             Burst(J)}],
     Leak = wait_baseline(Config, 10000),
     verdict(cast_no_leak, Config,
-            Checks ++
-                [{"failing casts return true/ok", [true, ok, ok, true],
-                  Failing},
-                 {"300 casts return true/ok", lists:usort([true, ok]),
-                  lists:usort(Burst)},
-                 {"process count back to the baseline", ok, Leak},
+            Checks ++ Rest ++
+                [{"process count back to the baseline", ok, Leak},
                  {"jinet still answers", {ok, {1, 2, 3, 4}},
-                  erpc:call(J, inet, parse_address, Ok, ?CALL_T)}]).
+                  erpc:call(J, inet, parse_address, ["1.2.3.4"], ?CALL_T)}]).
+
+%% true once N processes monitor V (5 s at most).
+wait_monitored(V, N) ->
+    Deadline = erlang:monotonic_time(millisecond) + ?T,
+    wait_monitored(V, N, Deadline).
+
+wait_monitored(V, N, Deadline) ->
+    {monitored_by, Ms} = process_info(V, monitored_by),
+    case length(Ms) >= N of
+        true -> true;
+        false ->
+            case erlang:monotonic_time(millisecond) > Deadline of
+                true -> {monitored_by, length(Ms)};
+                false -> timer:sleep(10),
+                         wait_monitored(V, N, Deadline)
+            end
+    end.
+
+%% The watchers' reports of V's exit that arrive (the 'DOWN' reasons).
+watch_reports(V) ->
+    [R || {jinet_watch, _, {'DOWN', _, process, V0, R}} <- receive_all(?QUIET),
+          V0 =:= V].
 
 %% Many concurrent calls with timeouts of 0..2 ms through erpc, rpc:call,
 %% rpc:block_call and erpc:multicall: each answers the value or the path's
@@ -801,74 +851,83 @@ rex_protocols(Config) ->
 %% jinet monitoring Erlang processes: jinet_node:watch/2
 %%--------------------------------------------------------------------
 
+%% Each scenario runs twice: with jinet_node:watch/2, and with this module's
+%% watch/2 (the same watcher written in Erlang) on a BEAM node in jinet's
+%% place, so every 'DOWN' reason expected is one BEAM gave.
 watch_local(Config) ->
-    {_P, J} = nodes_of(Config),
-    %% {How the target ends, the 'DOWN' reason BEAM gives}
-    Ends = [{{self, normal}, normal}, {{self, boom}, boom},
-            {{self, {a, "tuple", 1.5}}, {a, "tuple", 1.5}},
-            {{self, kill}, kill}, {{other, kill}, killed},
-            {{other, boom}, boom},
-            {{self, binary:copy(<<"r">>, 70000)},
-             binary:copy(<<"r">>, 70000)},
-            {{self, self()}, self()}],
-    Watched =
-        [{lists:flatten(io_lib:format("target ends ~P", [How, 6])), Expect,
-          begin
-              V = spawn(fun target/0),
-              {W, Ref} = erpc:call(J, jinet_node, watch, [V, self()], ?CALL_T),
-              WMon = erlang:monitor(process, W),
-              case How of
-                  {self, R} -> V ! {exit, R};
-                  {other, R} -> exit(V, R)
-              end,
-              Got = receive
-                        {jinet_watch, W, {'DOWN', Ref, process, V, Reason}} ->
-                            Reason
-                    after ?T -> no_watch_message
-                    end,
-              %% The watcher ends once it has reported.
-              case wait_down(WMon) of
-                  {down, W, normal} -> Got;
-                  Other -> {Got, {watcher, Other}}
-              end
-          end} || {How, Expect} <- Ends],
-    DeadTarget = spawn(fun() -> ok end),
-    DeadMon = erlang:monitor(process, DeadTarget),
-    _ = wait_down(DeadMon),
-    {DW, DRef} = erpc:call(J, jinet_node, watch, [DeadTarget, self()],
-                           ?CALL_T),
-    Dead = receive
-               {jinet_watch, DW, {'DOWN', DRef, process, DeadTarget, R0}} ->
-                   R0
-           after ?T -> no_watch_message
-           end,
-    %% demonitor: the watcher ends, then the target's exit brings nothing.
-    V2 = spawn(fun target/0),
-    {W2, _} = erpc:call(J, jinet_node, watch, [V2, self()], ?CALL_T),
-    W2Mon = erlang:monitor(process, W2),
-    W2 ! demonitor,
-    W2End = wait_down(W2Mon),
-    V2 ! {exit, boom},
-    After = receive_all(?QUIET),
+    {P, J} = nodes_of(Config),
+    Ends = [{self, normal}, {self, boom}, {self, {a, "tuple", 1.5}},
+            {self, kill}, {other, kill}, {other, boom},
+            {self, binary:copy(<<"r">>, 70000)}, {self, pid}],
+    Scenario =
+        fun(Watch) ->
+                Watched =
+                    [begin
+                         V = spawn(fun target/0),
+                         {W, Ref} = Watch(V),
+                         WMon = erlang:monitor(process, W),
+                         R = case R0 of pid -> V; _ -> R0 end,
+                         case How of
+                             self -> V ! {exit, R};
+                             other -> exit(V, R)
+                         end,
+                         Got = receive
+                                   {jinet_watch, W,
+                                    {'DOWN', Ref, process, V, Reason}} ->
+                                       %% V too: a reason that is the
+                                       %% target's pid shows as the same
+                                       %% placeholder.
+                                       {Reason, V}
+                               after ?T -> no_watch_message
+                               end,
+                         %% The watcher ends once it has reported.
+                         {Got, wait_down(WMon)}
+                     end || {How, R0} <- Ends],
+                DeadTarget = spawn(fun() -> ok end),
+                DeadMon = erlang:monitor(process, DeadTarget),
+                _ = wait_down(DeadMon),
+                {DW, DRef} = Watch(DeadTarget),
+                Dead = receive
+                           {jinet_watch, DW,
+                            {'DOWN', DRef, process, DeadTarget, R1}} -> R1
+                       after ?T -> no_watch_message
+                       end,
+                %% demonitor: the watcher ends, then the target's exit
+                %% brings nothing.
+                V2 = spawn(fun target/0),
+                {W2, _} = Watch(V2),
+                W2Mon = erlang:monitor(process, W2),
+                W2 ! demonitor,
+                W2End = wait_down(W2Mon),
+                V2 ! {exit, boom},
+                After = receive_all(?QUIET),
+                {Watched, Dead, W2End, After}
+        end,
+    {BWatched, BDead, BW2End, BAfter} =
+        Scenario(fun(V) -> erpc:call(P, ?MODULE, watch, [V, self()], ?CALL_T) end),
+    {JWatched, JDead, JW2End, JAfter} =
+        Scenario(fun(V) -> erpc:call(J, jinet_node, watch, [V, self()],
+                                     ?CALL_T) end),
     verdict(watch_local, Config,
-            Watched ++
-                [{"target already gone: noproc", noproc, Dead},
-                 {"demonitor ends the watcher", {down, W2, normal}, W2End},
-                 {"after demonitor the target's exit brings nothing", [],
-                  After}]),
+            [{lists:flatten(io_lib:format("target ends ~P", [E, 6])), B, Jw}
+             || {E, B, Jw} <- lists:zip3(Ends, BWatched, JWatched)] ++
+                [{"target already gone", BDead, JDead},
+                 {"demonitor ends the watcher", BW2End, JW2End},
+                 {"after demonitor the target's exit brings nothing", BAfter,
+                  JAfter}]),
     baseline(Config, watch_local).
 
 %% jinet monitors a process on the peer (over the peer's connection to
-%% jinet) and reports to us over ours.
+%% jinet) and reports to us over ours; BEAM's answer is this node's watch/2
+%% monitoring the same kind of peer process.
 watch_remote(Config) ->
     {P, J} = nodes_of(Config),
-    Run = fun(Reason) ->
+    Run = fun(Reason, Watch) ->
                   V = erpc:call(P, ?MODULE, start_idle, [undefined], ?CALL_T),
-                  {W, Ref} = erpc:call(J, jinet_node, watch, [V, self()],
-                                       ?CALL_T),
-                  %% jinet's monitor travels on jinet's connection to the
-                  %% peer, our exit request on ours: wait until the peer
-                  %% has the monitor.
+                  {W, Ref} = Watch(V),
+                  %% The watcher's monitor travels on its node's connection
+                  %% to the peer, our exit request on ours: wait until the
+                  %% peer has the monitor.
                   Watched = monitored_by(P, V, W),
                   V ! {exit, Reason},
                   receive
@@ -880,10 +939,30 @@ watch_remote(Config) ->
                   end
           end,
     Reasons = [normal, boom, {x, [1, 2]}, kill],
+    Local = fun(V) -> watch(V, self()) end,
+    Jinet = fun(V) -> erpc:call(J, jinet_node, watch, [V, self()], ?CALL_T) end,
     verdict(watch_remote, Config,
-            [{lists:flatten(io_lib:format("peer process exits ~p", [R])), R,
-              Run(R)} || R <- Reasons]),
+            [{lists:flatten(io_lib:format("peer process exits ~p", [R])),
+              Run(R, Local), Run(R, Jinet)} || R <- Reasons]),
     baseline(Config, watch_remote).
+
+%% jinet_node:watch/2 written in Erlang, for a BEAM node to do what jinet
+%% does: a new process monitors Target, sends {jinet_watch, Self, 'DOWN'}
+%% to ReportTo and ends; 'demonitor' ends it without a report.
+watch(Target, ReportTo) ->
+    Caller = self(),
+    Tag = make_ref(),
+    W = spawn(fun() ->
+                      Ref = erlang:monitor(process, Target),
+                      Caller ! {Tag, Ref},
+                      receive
+                          {'DOWN', Ref, process, _, _} = Down ->
+                              ReportTo ! {jinet_watch, self(), Down};
+                          demonitor ->
+                              erlang:demonitor(Ref, [flush])
+                      end
+              end),
+    receive {Tag, Ref} -> {W, Ref} end.
 
 target() ->
     receive {exit, R} -> exit(R) end.

@@ -55,6 +55,14 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             System.err.println("jinet: " + e.getMessage());
             System.exit(2);
+        } catch (CookieFile.Refused e) {
+            // erl's words, in its error report's form, and its exit status.
+            System.err.printf("=ERROR REPORT==== %s ===%n%s%n",
+                    java.time.format.DateTimeFormatter.ofPattern("d-MMM-yyyy::HH:mm:ss.SSSSSS", java.util.Locale.ROOT)
+                            .format(java.time.LocalDateTime.now()),
+                    e.getMessage());
+            System.err.flush();
+            System.exit(1);
         } catch (Exception e) {
             log.error("jinet could not start: {}", e.getMessage());
             System.exit(1);
@@ -78,7 +86,7 @@ public final class Main {
                 : NodeName.longName(options.longName);
         String cookie = options.cookie != null
                 ? options.cookie
-                : CookieFile.readOrCreate(CookieFile.defaultPath());
+                : CookieFile.find(System.getenv());
 
         EpmdLauncher.Handle epmd = EpmdLauncher.ensure(options.epmd);
         Resolver resolver = startResolver(options);

@@ -93,6 +93,9 @@ public final class EpmdServer implements AutoCloseable {
     private static final int INBUF_SIZE = 3 * MAXSYMLEN;
     /** How many names of ended registrations epmd remembers (for their creation) before reusing the oldest. */
     private static final int MAX_UNREG_COUNT = 1000;
+    /** How long closing waits for an acceptor to leave accept(); it takes microseconds. */
+    private static final long ACCEPTOR_STOP_MS = 10_000;
+
     /** epmd closes a connection silent this long before its request is complete (CLOSE_TIMEOUT). */
     private static final int PACKET_TIMEOUT_MS = 60_000;
     /** Connections served at once; epmd's own limit depends on the process's file descriptor limit. */
@@ -262,26 +265,41 @@ public final class EpmdServer implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
-        for (ServerSocket s : listeners) {
-            closeQuietly(s);
-        }
+        stopListening();
         for (Conn c : connections) {
             closeQuietly(c.socket);
-        }
-        for (Thread t : acceptors) {
-            if (t != Thread.currentThread()) {
-                try {
-                    t.join(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
         }
         synchronized (this) {
             registered.clear();
         }
         log.info("embedded EPMD on port {} stopped", port);
+    }
+
+    /**
+     * Closes the listening sockets and returns once the port refuses connections. ServerSocket.close()
+     * on a socket another thread is blocked accepting on only marks it: the kernel keeps the socket
+     * listening, and completing handshakes, until that thread has left accept(), which is when its
+     * acceptor exits.
+     */
+    private void stopListening() {
+        for (ServerSocket s : listeners) {
+            closeQuietly(s);
+        }
+        for (Thread t : acceptors) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                t.join(ACCEPTOR_STOP_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (t.isAlive()) {
+                log.warn("embedded EPMD on port {}: {} still accepting after {} ms", port, t.getName(),
+                        ACCEPTOR_STOP_MS);
+            }
+        }
     }
 
     private void acceptLoop(ServerSocket listener) {
@@ -437,9 +455,7 @@ public final class EpmdServer implements AutoCloseable {
                     // Refuse registrations from here on, as epmd would by exiting.
                     closed = true;
                 }
-                for (ServerSocket s : listeners) {
-                    closeQuietly(s); // so that whoever reads OK finds the port closed, as after epmd's exit
-                }
+                stopListening(); // whoever reads OK finds the port closed, as after epmd's exit
                 reply(conn, "OK".getBytes(StandardCharsets.US_ASCII));
                 return Outcome.KILL;
             case STOP_REQ:

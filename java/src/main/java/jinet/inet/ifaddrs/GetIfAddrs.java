@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import jinet.term.ErlangException;
 import jinet.term.Terms;
+import jinet.inet.libc.Libc;
 
 /**
  * getifaddrs(3) through libc, in the node's network namespace or, for {@code {netns, Path}}, in
@@ -100,12 +101,12 @@ public final class GetIfAddrs {
         byte[] cpath = Arrays.copyOf(path, path.length + 1);
         int fd;
         try {
-            fd = LibC.INSTANCE.open(cpath, LibC.O_RDONLY | LibC.O_CLOEXEC);
+            fd = Libc.INSTANCE.open(cpath, Libc.O_RDONLY | Libc.O_CLOEXEC);
         } catch (LastErrorException e) {
             throw new PosixError(Errno.name(e.getErrorCode()));
         }
         try {
-            LibC.INSTANCE.setns(fd, LibC.CLONE_NEWNET);
+            Libc.INSTANCE.setns(fd, Libc.CLONE_NEWNET);
         } catch (LastErrorException e) {
             throw new PosixError(Errno.name(e.getErrorCode()));
         } finally {
@@ -136,12 +137,12 @@ public final class GetIfAddrs {
         byte[] sa = new byte[128];
         int[] len = {sa.length};
         try {
-            LibC.INSTANCE.getsockname((int) fd, sa, len);
+            Libc.INSTANCE.getsockname((int) fd, sa, len);
         } catch (LastErrorException e) {
             throw new PosixError(Errno.name(e.getErrorCode()));
         }
         int family = (sa[0] & 0xff) | (sa[1] & 0xff) << 8;
-        if (family != LibC.AF_INET) {
+        if (family != Libc.AF_INET) {
             throw new PosixError("einval");
         }
     }
@@ -149,19 +150,19 @@ public final class GetIfAddrs {
     private static void bind(int[] addr, int port) throws PosixError {
         int s;
         try {
-            s = LibC.INSTANCE.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
+            s = Libc.INSTANCE.socket(Libc.AF_INET, Libc.SOCK_DGRAM, 0);
         } catch (LastErrorException e) {
             throw new PosixError(Errno.name(e.getErrorCode()));
         }
         try {
             byte[] sin = new byte[16];
-            sin[0] = (byte) LibC.AF_INET; // sin_family, little-endian host order
+            sin[0] = (byte) Libc.AF_INET; // sin_family, little-endian host order
             sin[2] = (byte) (port >> 8);
             sin[3] = (byte) port;
             for (int k = 0; k < 4; k++) {
                 sin[4 + k] = (byte) addr[k];
             }
-            LibC.INSTANCE.bind(s, sin, sin.length);
+            Libc.INSTANCE.bind(s, sin, sin.length);
         } catch (LastErrorException e) {
             throw new PosixError(Errno.name(e.getErrorCode()));
         } finally {
@@ -172,7 +173,7 @@ public final class GetIfAddrs {
     private static List<DriverEntry> read() throws PosixError {
         PointerByReference ref = new PointerByReference();
         try {
-            LibC.INSTANCE.getifaddrs(ref);
+            Libc.INSTANCE.getifaddrs(ref);
         } catch (LastErrorException e) {
             throw new PosixError(Errno.name(e.getErrorCode()));
         }
@@ -181,14 +182,14 @@ public final class GetIfAddrs {
             return IfAddrsDecoder.decode(head);
         } finally {
             if (head != null) {
-                LibC.INSTANCE.freeifaddrs(head);
+                Libc.INSTANCE.freeifaddrs(head);
             }
         }
     }
 
     private static void closeQuietly(int fd) {
         try {
-            LibC.INSTANCE.close(fd);
+            Libc.INSTANCE.close(fd);
         } catch (LastErrorException ignored) {
             // nothing to do
         }

@@ -8,7 +8,6 @@ import com.ericsson.otp.erlang.OtpErlangMap;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
-import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jinet.inet.FileNameEncoding;
 import jinet.term.ErlangException;
 import jinet.term.Terms;
 
@@ -287,7 +287,7 @@ final class UdpOptions {
 
     /**
      * inet's filename2binary for a netns option: a binary as it is; a list as
-     * {@code unicode:characters_to_binary/3} to UTF-8 (the node's native name encoding), null when
+     * {@code unicode:characters_to_binary(List, unicode, file:native_name_encoding())}, null when
      * that fails (the option is then a bad one).
      */
     static byte[] filename(OtpErlangObject v) {
@@ -297,13 +297,17 @@ final class UdpOptions {
         if (!(v instanceof OtpErlangList) && !(v instanceof OtpErlangString)) {
             return null;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        return chardata(v, out, true) ? out.toByteArray() : null;
+        StringBuilder chars = new StringBuilder();
+        if (!chardata(v, chars)) {
+            return null;
+        }
+        return FileNameEncoding.nativeEncoding().encode(chars.toString()).orElse(null);
     }
 
-    private static boolean chardata(OtpErlangObject v, ByteArrayOutputStream out, boolean top) {
+    private static boolean chardata(OtpErlangObject v, StringBuilder out) {
         if (v instanceof OtpErlangString s) {
-            for (int c : s.stringValue().codePoints().toArray()) {
+            String text = s.stringValue();
+            for (int c : text.codePoints().toArray()) {
                 if (!codePoint(c, out)) {
                     return false;
                 }
@@ -311,11 +315,12 @@ final class UdpOptions {
             return true;
         }
         if (v instanceof OtpErlangBinary b) {
-            byte[] bytes = b.binaryValue();
-            if (!validUtf8(bytes)) {
+            // Binaries inside chardata are UTF-8 (the input encoding is unicode).
+            String text = utf8(b.binaryValue());
+            if (text == null) {
                 return false;
             }
-            out.writeBytes(bytes);
+            out.append(text);
             return true;
         }
         if (v instanceof OtpErlangList l) {
@@ -325,37 +330,36 @@ final class UdpOptions {
                         return false;
                     }
                 } else if (!(e instanceof OtpErlangList || e instanceof OtpErlangString
-                        || e instanceof OtpErlangBinary) || !chardata(e, out, false)) {
+                        || e instanceof OtpErlangBinary) || !chardata(e, out)) {
                     return false;
                 }
             }
             if (!l.isProper()) {
                 OtpErlangObject t = l.getLastTail();
                 // characters_to_binary accepts a binary tail; anything else is badarg.
-                return t instanceof OtpErlangBinary && chardata(t, out, false);
+                return t instanceof OtpErlangBinary && chardata(t, out);
             }
             return true;
         }
         return false;
     }
 
-    private static boolean codePoint(int c, ByteArrayOutputStream out) {
+    private static boolean codePoint(int c, StringBuilder out) {
         if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
             return false;
         }
-        out.writeBytes(new String(Character.toChars(c)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.appendCodePoint(c);
         return true;
     }
 
-    private static boolean validUtf8(byte[] bytes) {
+    private static String utf8(byte[] bytes) {
         try {
-            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes));
-            return true;
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            return false;
+            return null;
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import jinet.inet.libc.Libc;
 
 /** {@link Netdb} on the process's own glibc, through JNA; every call is thread-safe. */
 final class GlibcNetdb implements Netdb {
@@ -49,13 +50,13 @@ final class GlibcNetdb implements Netdb {
     @Override
     public HostResult gethostbyname(byte[] name) {
         byte[] cname = cString(name);
-        return withGrowingBuffer((ret, buf, result, herr) -> LibC.INSTANCE.gethostbyname_r(
+        return withGrowingBuffer((ret, buf, result, herr) -> Libc.INSTANCE.gethostbyname_r(
                 cname, ret, buf, new NativeLong(buf.size()), result, herr));
     }
 
     @Override
     public HostResult gethostbyaddr(byte[] addr, int type) {
-        return withGrowingBuffer((ret, buf, result, herr) -> LibC.INSTANCE.gethostbyaddr_r(
+        return withGrowingBuffer((ret, buf, result, herr) -> Libc.INSTANCE.gethostbyaddr_r(
                 addr, addr.length, type, ret, buf, new NativeLong(buf.size()), result, herr));
     }
 
@@ -107,7 +108,7 @@ final class GlibcNetdb implements Netdb {
             hints.setInt(AI_FAMILY, family);
             hints.setInt(AI_SOCKTYPE, socktype);
             PointerByReference res = new PointerByReference();
-            int status = LibC.INSTANCE.getaddrinfo(cString(node), null, hints, res);
+            int status = Libc.INSTANCE.getaddrinfo(cString(node), null, hints, res);
             if (status != 0) {
                 return new AddrInfoResult(status, List.of());
             }
@@ -123,7 +124,7 @@ final class GlibcNetdb implements Netdb {
                 return new AddrInfoResult(0, entries);
             } finally {
                 if (head != null) {
-                    LibC.INSTANCE.freeaddrinfo(head);
+                    Libc.INSTANCE.freeaddrinfo(head);
                 }
             }
         }
@@ -135,7 +136,7 @@ final class GlibcNetdb implements Netdb {
         ByteBuffer.wrap(sin6).order(ByteOrder.nativeOrder()).putShort(0, (short) AF_INET6);
         System.arraycopy(addr, 0, sin6, SIN6_ADDR, 16);
         byte[] host = new byte[NI_MAXHOST];
-        int status = LibC.INSTANCE.getnameinfo(sin6, sin6.length, host, host.length, null, 0, flags);
+        int status = Libc.INSTANCE.getnameinfo(sin6, sin6.length, host, host.length, null, 0, flags);
         if (status != 0) {
             return new NameInfoResult(status, null);
         }

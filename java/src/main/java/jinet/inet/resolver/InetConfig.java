@@ -10,7 +10,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import jinet.inet.HostName;
+import jinet.inet.NativeFileName;
 import jinet.term.TermReader;
 import jinet.term.Terms;
 import org.slf4j.Logger;
@@ -217,11 +217,15 @@ public final class InetConfig {
                 .decode(ByteBuffer.wrap(bytes)).toString();
     }
 
+    /** erl_prim_loader:get_file/1 of a name given as characters. */
     private static Optional<byte[]> read(String file) {
+        Optional<NativeFileName> name = NativeFileName.of(file);
         try {
-            return Optional.of(Files.readAllBytes(Path.of(file)));
+            return name.isEmpty() ? Optional.empty() : Optional.of(Files.readAllBytes(name.get().path()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        } finally {
+            name.ifPresent(NativeFileName::close);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import jinet.inet.NativeFileName;
 
 /**
  * A configuration file inet_db re-reads when it changes: looked at no more often than every
@@ -56,18 +57,23 @@ final class WatchedFile {
     /** The file's content when it changed since last time (empty when it is gone), else empty. */
     Optional<byte[]> update() {
         checkedAt = now();
-        Object now = path == null ? null : fileInfo(Path.of(path));
-        if (now != null && now.equals(info)) {
-            return Optional.empty();
-        }
-        info = now;
-        if (now == null) {
-            return Optional.of(new byte[0]);
-        }
+        Optional<NativeFileName> file = path == null ? Optional.empty() : NativeFileName.of(path);
         try {
-            return Optional.of(Files.readAllBytes(Path.of(path)));
-        } catch (IOException | RuntimeException e) {
-            return Optional.of(new byte[0]);
+            Object now = file.map(f -> fileInfo(f.path())).orElse(null);
+            if (now != null && now.equals(info)) {
+                return Optional.empty();
+            }
+            info = now;
+            if (now == null) {
+                return Optional.of(new byte[0]);
+            }
+            try {
+                return Optional.of(Files.readAllBytes(file.get().path()));
+            } catch (IOException | RuntimeException e) {
+                return Optional.of(new byte[0]);
+            }
+        } finally {
+            file.ifPresent(NativeFileName::close);
         }
     }
 
