@@ -22,6 +22,10 @@
 -module(jinet_bench).
 
 -export([main/1]).
+%% Helpers shared with jinet_node_bench (bin/bench-node), which compiles and
+%% loads this module next to its own.
+-export([fatal/2, full_node/2, connect/1, cpu_ticks/1, percentiles/3,
+         median/1, ratio/2, fmt_num/1, fmt_ratio/1, fmt_s/1, tsv/1]).
 
 -record(side, {label :: string(),      % column label
                node :: node(),
