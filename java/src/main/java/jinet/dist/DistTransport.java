@@ -28,6 +28,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +73,21 @@ public final class DistTransport implements AutoCloseable {
     private final ExecutorService lookups;
     private final Map<String, DistConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<DistConnection>> dialing = new ConcurrentHashMap<>();
+    /**
+     * Nodes whose connection to this one is in its handshake here, as net_kernel's pending
+     * entries: a send to such a node waits for that connection instead of dialling a second one,
+     * which would race it and drop one of the two.
+     */
+    private final Map<String, Boolean> inbound = new ConcurrentHashMap<>();
+    /**
+     * Nodes this one told "ok_simultaneous": the peer's attempt wins, so this node's own attempt
+     * is dropped, as net_kernel kills its pending setup; the dial's future completes with the
+     * peer's connection.
+     */
+    private final Set<String> yieldedDials = ConcurrentHashMap.newKeySet();
+    private final Map<String, Channel> dialledChannels = new ConcurrentHashMap<>();
+    /** Connects that wait on an inbound handshake and dial only if it fails. */
+    private final Map<String, CompletableFuture<DistConnection>> awaitingInbound = new ConcurrentHashMap<>();
     private final AtomicInteger pendingHandshakes = new AtomicInteger();
     private final AtomicLong logBudgetSecond = new AtomicLong();
     private final AtomicInteger logBudget = new AtomicInteger();
@@ -191,6 +207,21 @@ public final class DistTransport implements AutoCloseable {
     }
 
     private void dial(String node, CompletableFuture<DistConnection> f) {
+        // Inbound first, then the registry: handshakeEnded registers a connection before it
+        // forgets the inbound handshake, so one of the two looks always sees it.
+        if (inbound.containsKey(node)) {
+            awaitingInbound.put(node, f);
+            if (inbound.containsKey(node) || !awaitingInbound.remove(node, f)) {
+                return; // handshakeEnded takes it from here
+            }
+        }
+        DistConnection up = connection(node);
+        if (up != null) {
+            if (dialing.remove(node, f)) {
+                f.complete(up);
+            }
+            return;
+        }
         String host = node.substring(node.indexOf('@') + 1);
         String alive = node.substring(0, node.indexOf('@'));
         try {
@@ -213,7 +244,14 @@ public final class DistTransport implements AutoCloseable {
                             ch.pipeline().addLast("handshake", new Handshake(DistTransport.this, self, node, handshakeLength()));
                         }
                     });
+            if (yieldedDials.contains(node)) {
+                return;
+            }
             ChannelFuture cf = b.connect(address, info.port);
+            dialledChannels.put(node, cf.channel());
+            if (yieldedDials.contains(node)) {
+                cf.channel().close();
+            }
             cf.addListener(done -> {
                 if (!done.isSuccess()) {
                     failDial(node, f, done.cause());
@@ -225,6 +263,8 @@ public final class DistTransport implements AutoCloseable {
     }
 
     private void failDial(String node, CompletableFuture<DistConnection> f, Throwable cause) {
+        awaitingInbound.remove(node, f);
+        yieldedDials.remove(node);
         if (dialing.remove(node, f)) {
             log.debug("could not connect to {}: {}", node, cause.toString());
             f.completeExceptionally(cause);
@@ -234,14 +274,26 @@ public final class DistTransport implements AutoCloseable {
     // ---- what handshakes report ----------------------------------------------------------------
 
     Admission admit(String peer, String selfName) {
+        Admission a;
         if (connection(peer) != null) {
-            return Admission.ALIVE;
-        }
-        if (dialing.containsKey(peer)) {
+            a = Admission.ALIVE;
+        } else if (dialing.containsKey(peer) && !awaitingInbound.containsKey(peer)) {
             // Both sides are connecting: the node with the greater name keeps its own attempt.
-            return selfName.compareTo(peer) > 0 ? Admission.NOK : Admission.OK_SIMULTANEOUS;
+            a = selfName.compareTo(peer) > 0 ? Admission.NOK : Admission.OK_SIMULTANEOUS;
+        } else {
+            a = Admission.OK;
         }
-        return Admission.OK;
+        if (a != Admission.NOK) {
+            inbound.put(peer, Boolean.TRUE);
+        }
+        if (a == Admission.OK_SIMULTANEOUS) {
+            yieldedDials.add(peer);
+            Channel own = dialledChannels.remove(peer);
+            if (own != null && own.pipeline().get(Handshake.class) != null) {
+                own.close(); // still in its handshake; an established one is never touched here
+            }
+        }
+        return a;
     }
 
     /** The peer says its old connection to this node is dead (after "alive"): drop ours. */
@@ -262,14 +314,20 @@ public final class DistTransport implements AutoCloseable {
                 new IdleStateHandler(tick, tick / 4, 0, TimeUnit.MILLISECONDS));
     }
 
-    /** Called once per handshake, with the connection when it succeeded. */
-    void handshakeEnded(boolean initiator, String expectedPeer, DistConnection conn, boolean yielded) {
-        if (!initiator) {
-            pendingHandshakes.decrementAndGet();
+    /**
+     * Called once per handshake, with the connection when it succeeded; {@code peer} is the node
+     * an initiator dialled or an acceptor admitted, else null.
+     */
+    void handshakeEnded(boolean initiator, String peer, DistConnection conn, boolean yielded) {
+        if (initiator && peer != null) {
+            dialledChannels.remove(peer);
+            yielded |= yieldedDials.remove(peer) && conn == null;
         }
         if (conn != null) {
+            log.debug("connection to {} up, {}", conn.peer(), initiator ? "dialled" : "accepted");
             DistConnection previous = connections.put(conn.peer(), conn);
             if (previous != null && previous != conn) {
+                log.debug("a second connection to {} replaces the first", conn.peer());
                 previous.close();
                 listener.disconnected(previous);
             }
@@ -278,10 +336,21 @@ public final class DistTransport implements AutoCloseable {
             if (f != null) {
                 f.complete(conn);
             }
+            yieldedDials.remove(conn.peer());
         } else if (initiator && !yielded) {
-            CompletableFuture<DistConnection> f = dialing.get(expectedPeer);
+            CompletableFuture<DistConnection> f = dialing.get(peer);
             if (f != null) {
-                failDial(expectedPeer, f, new IOException("handshake with " + expectedPeer + " failed"));
+                failDial(peer, f, new IOException("handshake with " + peer + " failed"));
+            }
+        }
+        if (!initiator) {
+            pendingHandshakes.decrementAndGet();
+            if (peer != null) {
+                inbound.remove(peer);
+                CompletableFuture<DistConnection> waiting = awaitingInbound.remove(peer);
+                if (waiting != null) {
+                    lookups.execute(() -> dial(peer, waiting)); // finds the connection, or dials after all
+                }
             }
         }
     }

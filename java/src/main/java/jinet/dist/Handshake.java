@@ -42,6 +42,8 @@ final class Handshake extends ByteToMessageDecoder {
     private boolean ended;
     /** An initiator told "nok": the peer's own attempt to reach this node wins. */
     private boolean yielded;
+    /** An acceptor that admitted the peer: the transport counts it as that peer's connection in the making. */
+    private boolean inbound;
 
     /** 2 over TCP; over TLS, OTP frames the handshake with 4-byte lengths, as the connection after it. */
     private final int lengthBytes;
@@ -150,7 +152,10 @@ final class Handshake extends ByteToMessageDecoder {
             return fail(ctx, name + " lacks mandatory distribution flags");
         }
         peerName = name;
-        switch (transport.admit(name, self.name())) {
+        DistTransport.Admission admission = transport.admit(name, self.name());
+        inbound = admission != DistTransport.Admission.NOK;
+        log.debug("send_name from {}: {}", name, admission);
+        switch (admission) {
             case OK:
                 return sendStatusThenChallenge(ctx, "ok");
             case OK_SIMULTANEOUS:
@@ -219,7 +224,12 @@ final class Handshake extends ByteToMessageDecoder {
                 state = State.AWAIT_CHALLENGE;
                 return true;
             case "alive":
-                // This side has no connection to the peer, or it would not be connecting: the peer's is stale.
+                // The peer holds a connection from this node: stale unless one came up here meanwhile.
+                if (transport.connection(peerName) != null) {
+                    write(ctx, status(ctx, "false"));
+                    yielded = true;
+                    return close(ctx);
+                }
                 write(ctx, status(ctx, "true"));
                 state = State.AWAIT_CHALLENGE;
                 return true;
@@ -305,6 +315,7 @@ final class Handshake extends ByteToMessageDecoder {
     }
 
     private boolean close(ChannelHandlerContext ctx) {
+        log.debug("handshake with {} closed in state {}", peerName, state);
         state = State.DONE;
         ctx.close();
         end(null);
@@ -315,7 +326,7 @@ final class Handshake extends ByteToMessageDecoder {
     private void end(DistConnection conn) {
         if (!ended) {
             ended = true;
-            transport.handshakeEnded(initiator, expectedPeer, conn, yielded);
+            transport.handshakeEnded(initiator, initiator || inbound ? peerName : null, conn, yielded);
         }
     }
 
