@@ -54,6 +54,16 @@ public final class Control {
         return Terms.tuple(tag(EXIT), from, to, reason);
     }
 
+    /** {@code {PAYLOAD_EXIT, FromPid, ToPid}}; the reason follows as the payload. */
+    public static OtpErlangTuple payloadExit(OtpErlangObject from, OtpErlangObject to) {
+        return Terms.tuple(tag(PAYLOAD_EXIT), from, to);
+    }
+
+    /** {@code {PAYLOAD_MONITOR_P_EXIT, FromProc, ToPid, Ref}}; the reason follows as the payload. */
+    public static OtpErlangTuple payloadMonitorExit(OtpErlangObject from, OtpErlangObject to, OtpErlangObject ref) {
+        return Terms.tuple(tag(PAYLOAD_MONITOR_P_EXIT), from, to, ref);
+    }
+
     /** {@code {MONITOR_P, FromPid, ToProc, Ref}}. */
     public static OtpErlangTuple monitor(OtpErlangObject from, OtpErlangObject to, OtpErlangObject ref) {
         return Terms.tuple(tag(MONITOR_P), from, to, ref);

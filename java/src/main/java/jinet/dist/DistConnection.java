@@ -36,7 +36,8 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private static final int FRAGMENT_CONT = 'F';
     /** Messages larger than this go out in fragments of this size, so they do not hold up others. */
     static final int FRAGMENT_SIZE = 64 * 1024;
-    private static final boolean SEND_FRAGMENTS = false;
+    /** Length prefix, version, 'D' and the atom cache count: what precedes the message's terms. */
+    private static final int DIST_HEADER_BYTES = 4 + 3;
     private static final AtomicLong SEQUENCES = new AtomicLong();
     private static final ByteBuf TICK = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[4]));
 
@@ -113,6 +114,28 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * A link's exit signal. The reason goes as payload where the peer takes it, as BEAM sends
+     * it: a control message must fit in a message's first fragment, and a reason need not.
+     */
+    public void sendExit(OtpErlangObject from, OtpErlangObject to, OtpErlangObject reason) {
+        if ((peerFlags & DistFlags.EXIT_PAYLOAD) != 0) {
+            send(Control.payloadExit(from, to), reason);
+        } else {
+            send(Control.exit(from, to, reason));
+        }
+    }
+
+    /** A monitor's 'DOWN', its reason as payload where the peer takes it (see {@link #sendExit}). */
+    public void sendMonitorExit(OtpErlangObject from, OtpErlangObject to, OtpErlangObject ref,
+                                OtpErlangObject reason) {
+        if ((peerFlags & DistFlags.EXIT_PAYLOAD) != 0) {
+            send(Control.payloadMonitorExit(from, to, ref), reason);
+        } else {
+            send(Control.monitorExit(from, to, ref, reason));
+        }
+    }
+
+    /**
      * Sends a control message and its payload. Encoding happens on the caller's thread; the frame
      * joins the connection's queue, which the I/O thread writes out and flushes in one go.
      */
@@ -120,40 +143,43 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         // A peer that takes fragments expects the distribution header on every frame, not pass-through
         Codec.Out out = new Codec.Out();
         out.write4(0).write1(VERSION).write1(DIST_HEADER).write1(0).term(control);
+        int controlEnd = out.length();
         if (payload != null) {
             out.term(payload);
         }
-        // Outgoing fragments are off until BEAM accepts what sendFragmented writes (it reports a
-        // corrupted term for a 100 kB reason); one large frame is valid for any peer meanwhile.
-        if (SEND_FRAGMENTS && out.length() - 4 > FRAGMENT_SIZE && (peerFlags & DistFlags.FRAGMENTS) != 0) {
-            sendFragmented(control, payload);
+        int body = out.length() - DIST_HEADER_BYTES;
+        if (body > FRAGMENT_SIZE && (peerFlags & DistFlags.FRAGMENTS) != 0) {
+            sendFragmented(out, controlEnd);
             return;
         }
         out.poke4(0, out.length() - 4);
         enqueue(Unpooled.wrappedBuffer(out.array(), 0, out.length()));
     }
 
-    /** {@code 131 'E' Seq Frag 0 Data}, then {@code 131 'F' Seq Frag Data} down to fragment 1. */
-    private void sendFragmented(OtpErlangTuple control, OtpErlangObject payload) {
-        Codec.Out body = new Codec.Out().term(control);
-        if (payload != null) {
-            body.term(payload);
-        }
-        byte[] data = java.util.Arrays.copyOf(body.array(), body.length());
+    /**
+     * The message encoded in {@code out} (after its 'D' header) as {@code 131 'E' Seq Frag 0 Data},
+     * then {@code 131 'F' Seq Frag Data} down to fragment 1. The first fragment holds the whole
+     * control message, as BEAM reads it from there alone.
+     */
+    private void sendFragmented(Codec.Out out, int controlEnd) {
+        byte[] data = out.array();
+        int from = DIST_HEADER_BYTES;
+        int end = out.length();
+        int firstLength = Math.max(FRAGMENT_SIZE, controlEnd - from);
+        long count = 1 + ((end - from - firstLength) + FRAGMENT_SIZE - 1) / FRAGMENT_SIZE;
         long seq = SEQUENCES.incrementAndGet();
-        long count = (data.length + FRAGMENT_SIZE - 1) / FRAGMENT_SIZE;
-        for (long i = 0; i < count; i++) {
-            int from = (int) (i * FRAGMENT_SIZE);
-            int len = Math.min(FRAGMENT_SIZE, data.length - from);
-            boolean first = i == 0;
+        for (long fragment = count; fragment >= 1; fragment--) {
+            boolean first = fragment == count;
+            int len = Math.min(first ? firstLength : FRAGMENT_SIZE, end - from);
             int headerLength = 2 + 16 + (first ? 1 : 0);
             ByteBuf header = Unpooled.buffer(4 + headerLength);
             header.writeInt(headerLength + len).writeByte(VERSION).writeByte(first ? FRAGMENT_HEADER : FRAGMENT_CONT)
-                    .writeLong(seq).writeLong(count - i);
+                    .writeLong(seq).writeLong(fragment);
             if (first) {
                 header.writeByte(0); // no atom cache references
             }
             enqueue(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(data, from, len)));
+            from += len;
         }
     }
 

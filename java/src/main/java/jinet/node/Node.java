@@ -310,7 +310,7 @@ public final class Node implements DistListener {
     private void onLink(DistConnection conn, OtpErlangPid from, OtpErlangPid to) {
         LocalProcess p = processes.get(to);
         if (p == null || !p.addLink(from)) {
-            conn.send(Control.exit(to, from, NOPROC));
+            conn.sendExit(to, from, NOPROC);
             return;
         }
         tie(p, from.node());
@@ -336,7 +336,7 @@ public final class Node implements DistListener {
         LocalProcess p = lookup(target);
         OtpErlangAtom byName = target instanceof OtpErlangAtom ? (OtpErlangAtom) target : null;
         if (p == null || !p.addWatcher(ref, new LocalProcess.Watcher(watcher, byName))) {
-            conn.send(Control.monitorExit(target, watcher, ref, NOPROC));
+            conn.sendMonitorExit(target, watcher, ref, NOPROC);
             return;
         }
         tie(p, watcher.node());
@@ -582,7 +582,7 @@ public final class Node implements DistListener {
                 untie(p, linked.node());
                 DistConnection conn = transport.connection(linked.node());
                 if (conn != null) {
-                    conn.send(Control.exit(p.pid(), linked, reason));
+                    conn.sendExit(p.pid(), linked, reason);
                 }
             }
         }
@@ -597,7 +597,7 @@ public final class Node implements DistListener {
                 untie(p, w.pid.node());
                 DistConnection conn = transport.connection(w.pid.node());
                 if (conn != null) {
-                    conn.send(Control.monitorExit(who, w.pid, ref, reason));
+                    conn.sendMonitorExit(who, w.pid, ref, reason);
                 }
             }
         });
