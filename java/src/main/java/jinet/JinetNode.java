@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import jinet.call.Exports;
 import jinet.call.GenServer;
 import jinet.call.NetAdm;
+import jinet.call.NetKernel;
 import jinet.call.NodeModule;
 import jinet.call.RexServer;
 import jinet.call.SpawnService;
@@ -13,7 +14,6 @@ import jinet.dist.DistTransport;
 import jinet.dist.NodeIdentity;
 import jinet.epmd.EpmdClient;
 import jinet.node.LocalProcess;
-import jinet.node.NetKernel;
 import jinet.node.Node;
 import jinet.node.ProcessHandler;
 import jinet.term.ErlFunction;
@@ -100,7 +100,7 @@ public final class JinetNode implements AutoCloseable, Exporter {
             throw e;
         }
         identity.setCreation(registration.creation());
-        node.register("net_kernel", new NetKernel());
+        node.register("net_kernel", new GenServer(new NetKernel()));
         node.register("rex", new GenServer(new RexServer(exports)));
         NodeModule.exportTo(exports, node);
         NetAdm.exportTo(exports, node);

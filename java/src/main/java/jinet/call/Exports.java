@@ -19,27 +19,46 @@ import org.slf4j.LoggerFactory;
  */
 public final class Exports implements Exporter {
     private static final Logger log = LoggerFactory.getLogger(Exports.class);
-    private final Map<String, ErlFunction> functions = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> blocking = new ConcurrentHashMap<>();
+    private final Map<String, Entry> functions = new ConcurrentHashMap<>();
 
-    @Override
-    public void export(String module, String name, int arity, ErlFunction function) {
-        if (functions.putIfAbsent(key(module, name, arity), function) != null) {
-            throw new IllegalStateException("exported twice: " + key(module, name, arity));
+    private static final class Entry {
+        final ErlFunction function;
+        final boolean blocking;
+
+        Entry(ErlFunction function, boolean blocking) {
+            this.function = function;
+            this.blocking = blocking;
         }
     }
 
     @Override
-    public void exportBlocking(String module, String name, int arity, ErlFunction function) {
-        export(module, name, arity, function);
-        blocking.put(key(module, name, arity), Boolean.TRUE);
+    public void export(String module, String name, int arity, ErlFunction function) {
+        add(module, name, arity, new Entry(function, false));
     }
 
-    /** Whether {@code module:function/arity} may wait, so it must not run on an I/O thread. */
-    public boolean isBlocking(OtpErlangObject module, OtpErlangObject function, int arity) {
-        return module instanceof OtpErlangAtom && function instanceof OtpErlangAtom
-                && blocking.containsKey(key(((OtpErlangAtom) module).atomValue(),
-                ((OtpErlangAtom) function).atomValue(), arity));
+    @Override
+    public void exportBlocking(String module, String name, int arity, ErlFunction function) {
+        add(module, name, arity, new Entry(function, true));
+    }
+
+    private void add(String module, String name, int arity, Entry entry) {
+        if (functions.putIfAbsent(key(module, name, arity), entry) != null) {
+            throw new IllegalStateException("exported twice: " + key(module, name, arity));
+        }
+    }
+
+    /**
+     * Whether {@code apply(Module, Function, Args)} may wait, so it must not run on an I/O
+     * thread or in a server's turn; false for what is not exported (it fails at once).
+     */
+    public boolean isBlocking(OtpErlangObject module, OtpErlangObject function, OtpErlangObject args) {
+        if (!(module instanceof OtpErlangAtom) || !(function instanceof OtpErlangAtom)
+                || !(args instanceof OtpErlangList)) {
+            return false;
+        }
+        Entry e = functions.get(key(((OtpErlangAtom) module).atomValue(), ((OtpErlangAtom) function).atomValue(),
+                ((OtpErlangList) args).arity()));
+        return e != null && e.blocking;
     }
 
     /**
@@ -54,8 +73,9 @@ public final class Exports implements Exporter {
                     Terms.list(Terms.tuple(Terms.atom("erlang"), Terms.atom("apply"),
                             Terms.list(module, function, args), Terms.NIL)));
         }
-        ErlFunction f = functions.get(key(((OtpErlangAtom) module).atomValue(),
+        Entry entry = functions.get(key(((OtpErlangAtom) module).atomValue(),
                 ((OtpErlangAtom) function).atomValue(), argv.length));
+        ErlFunction f = entry == null ? null : entry.function;
         if (f == null) {
             throw ErlangException.error("undef").withStackIfAbsent(callStack(module, function, args));
         }

@@ -1,6 +1,5 @@
 package jinet.call;
 
-import jinet.term.ErlangException;
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangLong;
@@ -13,6 +12,7 @@ import jinet.node.LocalProcess;
 import jinet.node.Message;
 import jinet.node.Node;
 import jinet.node.ProcessHandler;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /**

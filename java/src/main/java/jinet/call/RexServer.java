@@ -1,12 +1,12 @@
 package jinet.call;
 
-import jinet.term.ErlangException;
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.function.Consumer;
 import jinet.node.LocalProcess;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /**
@@ -35,10 +35,7 @@ public final class RexServer implements GenServer.Callbacks {
 
     /** Applies the call in rex's turn, or where it may wait when the function waits; replies with the result. */
     private void run(LocalProcess self, OtpErlangTuple call, Consumer<OtpErlangObject> reply) {
-        OtpErlangObject args = call.elementAt(3);
-        int arity = args instanceof com.ericsson.otp.erlang.OtpErlangList
-                ? ((com.ericsson.otp.erlang.OtpErlangList) args).arity() : -1;
-        if (exports.isBlocking(call.elementAt(1), call.elementAt(2), arity)) {
+        if (exports.isBlocking(call.elementAt(1), call.elementAt(2), call.elementAt(3))) {
             self.node().blockingExecutor().execute(() -> reply.accept(execute(call)));
         } else {
             reply.accept(execute(call));

@@ -1,11 +1,10 @@
 package jinet.call;
 
-import jinet.term.ErlangException;
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangList;
 import jinet.node.LocalProcess;
 import jinet.node.SpawnHandler;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /**
@@ -40,16 +39,12 @@ public final class SpawnService implements SpawnHandler {
     /** erpc's calls wait when the function they apply does. */
     private boolean waits(OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
         if (module.equals(ERPC) && function.atomValue().equals("execute_call") && args.length == 4) {
-            return appliedWaits(args[1], args[2], args[3]);
+            return exports.isBlocking(args[1], args[2], args[3]);
         }
         if (module.equals(ERPC) && function.atomValue().equals("execute_cast") && args.length == 3) {
-            return appliedWaits(args[0], args[1], args[2]);
+            return exports.isBlocking(args[0], args[1], args[2]);
         }
-        return exports.isBlocking(module, function, args.length);
-    }
-
-    private boolean appliedWaits(OtpErlangObject m, OtpErlangObject f, OtpErlangObject a) {
-        return a instanceof OtpErlangList && exports.isBlocking(m, f, ((OtpErlangList) a).arity());
+        return exports.isBlocking(module, function, Terms.list(args));
     }
 
     private OtpErlangObject run(OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {

@@ -4,9 +4,8 @@ import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import jinet.term.ext.TermDecodeException;
 import jinet.term.ext.TermDecoder;
-import jinet.term.ext.TermEncoder;
 
-/** The one place the transport turns terms into bytes and back (jinet's own codec: no recursion, bounded). */
+/** How the transport reads terms: jinet's own decoder (no recursion, bounded), failing as JInterface's would. */
 final class Codec {
     private static final int VERSION = 131;
 
@@ -29,38 +28,5 @@ final class Codec {
 
     static OtpErlangObject decode(byte[] buf, int offset, int end) throws OtpErlangDecodeException {
         return decode(buf, offset, end, null);
-    }
-
-    /** A growable buffer terms are written into, with room for a frame header. */
-    static final class Out {
-        private final TermEncoder out = new TermEncoder(128);
-
-        Out write1(int b) {
-            out.write1(b);
-            return this;
-        }
-
-        Out write4(int v) {
-            out.write4BE(v);
-            return this;
-        }
-
-        Out term(OtpErlangObject t) {
-            out.writeTerm(t);
-            return this;
-        }
-
-        void poke4(int pos, int v) {
-            out.poke4BE(pos, v);
-        }
-
-        int length() {
-            return out.length();
-        }
-
-        /** The buffer itself, valid up to {@link #length()}: no copy. */
-        byte[] array() {
-            return out.array();
-        }
     }
 }

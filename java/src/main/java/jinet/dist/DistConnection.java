@@ -12,13 +12,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import jinet.term.ext.TermEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,27 +45,23 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private final Channel channel;
     private final String peer;
     private final long peerFlags;
-    private final int peerCreation;
     private final Queue<ByteBuf> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Fragmented messages being put together, by sequence id; touched by the I/O thread only. */
     private final Map<Long, Reassembly> fragments = new HashMap<>();
     private long reassemblyBytes;
-    /** What the runtime keeps about this connection (links, monitors); null until it sets it. */
-    private volatile Object attachment;
 
     private static final class Reassembly {
-        final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        final ByteBuf data = Unpooled.buffer();
         long nextFragment;
     }
 
-    DistConnection(DistTransport transport, Channel channel, String peer, long peerFlags, int peerCreation) {
+    DistConnection(DistTransport transport, Channel channel, String peer, long peerFlags) {
         this.transport = transport;
         this.channel = channel;
         this.peer = peer;
         this.peerFlags = peerFlags;
-        this.peerCreation = peerCreation;
     }
 
     public String peer() {
@@ -74,18 +70,6 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
 
     public long peerFlags() {
         return peerFlags;
-    }
-
-    public int peerCreation() {
-        return peerCreation;
-    }
-
-    public Object attachment() {
-        return attachment;
-    }
-
-    public void attach(Object value) {
-        attachment = value;
     }
 
     /** The I/O thread of this connection: work handed to it runs without a thread switch. */
@@ -141,18 +125,22 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
      */
     public void send(OtpErlangTuple control, OtpErlangObject payload) {
         // A peer that takes fragments expects the distribution header on every frame, not pass-through
-        Codec.Out out = new Codec.Out();
-        out.write4(0).write1(VERSION).write1(DIST_HEADER).write1(0).term(control);
+        TermEncoder out = new TermEncoder(128);
+        out.write4BE(0);
+        out.write1(VERSION);
+        out.write1(DIST_HEADER);
+        out.write1(0);
+        out.writeTerm(control);
         int controlEnd = out.length();
         if (payload != null) {
-            out.term(payload);
+            out.writeTerm(payload);
         }
         int body = out.length() - DIST_HEADER_BYTES;
         if (body > FRAGMENT_SIZE && (peerFlags & DistFlags.FRAGMENTS) != 0) {
             sendFragmented(out, controlEnd);
             return;
         }
-        out.poke4(0, out.length() - 4);
+        out.poke4BE(0, out.length() - 4);
         enqueue(Unpooled.wrappedBuffer(out.array(), 0, out.length()));
     }
 
@@ -161,7 +149,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
      * then {@code 131 'F' Seq Frag Data} down to fragment 1. The first fragment holds the whole
      * control message, as BEAM reads it from there alone.
      */
-    private void sendFragmented(Codec.Out out, int controlEnd) {
+    private void sendFragmented(TermEncoder out, int controlEnd) {
         byte[] data = out.array();
         int from = DIST_HEADER_BYTES;
         int end = out.length();
@@ -230,7 +218,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private void onFrame(ByteBuf frame) throws ProtocolException, OtpErlangDecodeException {
         int first = frame.readUnsignedByte();
         if (first == PASS_THROUGH) {
-            dispatch(ByteBufUtil.getBytes(frame), 0);
+            dispatch(frame);
             return;
         }
         if (first != VERSION || !frame.isReadable()) {
@@ -239,7 +227,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         int kind = frame.readUnsignedByte();
         if (kind == DIST_HEADER) {
             noAtomCache(frame);
-            dispatch(ByteBufUtil.getBytes(frame), 0);
+            dispatch(frame);
         } else if (kind == FRAGMENT_HEADER || kind == FRAGMENT_CONT) {
             onFragment(frame, kind == FRAGMENT_HEADER);
         } else {
@@ -279,26 +267,30 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         if (reassemblyBytes > transport.config().maxMessageBytes) {
             throw new ProtocolException("fragmented messages beyond " + transport.config().maxMessageBytes + " bytes");
         }
-        byte[] chunk = new byte[len];
-        frame.readBytes(chunk);
-        r.data.write(chunk, 0, len);
+        r.data.writeBytes(frame, len);
         r.nextFragment = fragment - 1;
         if (fragment == 1) {
             fragments.remove(seq);
-            reassemblyBytes -= r.data.size();
-            dispatch(r.data.toByteArray(), 0);
+            reassemblyBytes -= r.data.readableBytes();
+            dispatch(r.data.array(), r.data.arrayOffset(), r.data.arrayOffset() + r.data.writerIndex());
         }
     }
 
-    /** The control message at {@code offset}; what follows it, if anything, is the payload. */
-    private void dispatch(byte[] bytes, int offset) throws ProtocolException, OtpErlangDecodeException {
+    /** The rest of a frame, copied off the I/O buffer: its payload is decoded later, elsewhere. */
+    private void dispatch(ByteBuf frame) throws ProtocolException, OtpErlangDecodeException {
+        byte[] bytes = ByteBufUtil.getBytes(frame);
+        dispatch(bytes, 0, bytes.length);
+    }
+
+    /** The control message at {@code offset}; what follows it up to {@code end}, if anything, is the payload. */
+    private void dispatch(byte[] bytes, int offset, int end) throws ProtocolException, OtpErlangDecodeException {
         int[] next = new int[1];
-        OtpErlangObject control = Codec.decode(bytes, offset, bytes.length, next);
+        OtpErlangObject control = Codec.decode(bytes, offset, end, next);
         if (!(control instanceof OtpErlangTuple) || ((OtpErlangTuple) control).arity() == 0
                 || !(((OtpErlangTuple) control).elementAt(0) instanceof OtpErlangLong)) {
             throw new ProtocolException("not a control message");
         }
-        Payload payload = next[0] < bytes.length ? new Payload(bytes, next[0], bytes.length) : null;
+        Payload payload = next[0] < end ? new Payload(bytes, next[0], end) : null;
         if (!transport.listener().control(this, (OtpErlangTuple) control, payload)) {
             throw new ProtocolException("a control message this node does not take: "
                     + ((OtpErlangTuple) control).elementAt(0));

@@ -128,10 +128,6 @@ public final class DistTransport implements AutoCloseable {
         };
     }
 
-    public NodeIdentity identity() {
-        return self;
-    }
-
     DistConfig config() {
         return config;
     }
@@ -179,10 +175,6 @@ public final class DistTransport implements AutoCloseable {
     public DistConnection connection(String node) {
         DistConnection c = connections.get(node);
         return c != null && c.isOpen() ? c : null;
-    }
-
-    public List<DistConnection> connections() {
-        return List.copyOf(connections.values());
     }
 
     /**

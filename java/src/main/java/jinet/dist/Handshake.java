@@ -36,7 +36,6 @@ final class Handshake extends ByteToMessageDecoder {
     private State state;
     private String peerName;
     private long peerFlags;
-    private int peerCreation;
     private int ownChallenge;
     private ScheduledFuture<?> deadline;
     private boolean ended;
@@ -131,7 +130,7 @@ final class Handshake extends ByteToMessageDecoder {
                 return fail(ctx, "short send_name");
             }
             peerFlags = m.readLong();
-            peerCreation = m.readInt();
+            m.readInt(); // the peer's creation: this node keeps no pids of earlier incarnations
             nameLength = m.readUnsignedShort();
         } else {
             if (m.readableBytes() < 6) {
@@ -248,7 +247,7 @@ final class Handshake extends ByteToMessageDecoder {
         }
         peerFlags = m.readLong();
         int peerChallenge = m.readInt();
-        peerCreation = m.readInt();
+        m.readInt(); // the peer's creation
         int nameLength = m.readUnsignedShort();
         if (nameLength != m.readableBytes()) {
             return fail(ctx, "challenge's name length does not match");
@@ -281,7 +280,7 @@ final class Handshake extends ByteToMessageDecoder {
     private boolean established(ChannelHandlerContext ctx) {
         state = State.DONE;
         deadline.cancel(false);
-        DistConnection conn = new DistConnection(transport, ctx.channel(), peerName, peerFlags, peerCreation);
+        DistConnection conn = new DistConnection(transport, ctx.channel(), peerName, peerFlags);
         transport.installConnection(ctx, conn);
         ctx.flush();
         end(conn);

@@ -183,10 +183,6 @@ public final class LocalProcess implements Runnable {
         return true;
     }
 
-    synchronized boolean hasLink(OtpErlangPid other) {
-        return links.contains(other);
-    }
-
     synchronized boolean removeLink(OtpErlangPid other) {
         return links.remove(other);
     }

@@ -31,11 +31,6 @@ public final class Message {
         return sender;
     }
 
-    /** Encoded size, 0 for a local message: big ones are worth handling off the I/O threads. */
-    public int encodedSize() {
-        return payload != null ? payload.size() : 0;
-    }
-
     public OtpErlangObject term() throws OtpErlangDecodeException {
         if (term == null) {
             if (payload == null) {

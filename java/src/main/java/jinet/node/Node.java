@@ -156,10 +156,6 @@ public final class Node implements DistListener {
         return newProcess(handler, false, scheduler);
     }
 
-    public LocalProcess whereis(String regName) {
-        return names.get(regName);
-    }
-
     /** How many processes are alive: a leak check for tests and operators. */
     public int processCount() {
         return processes.size();

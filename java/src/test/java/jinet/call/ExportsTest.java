@@ -1,11 +1,11 @@
 package jinet.call;
 
-import jinet.term.ErlangException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangObject;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 import org.junit.jupiter.api.Test;
 

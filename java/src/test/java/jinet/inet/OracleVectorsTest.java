@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import jinet.term.Terms;
-import jinet.term.ErlangException;
 import jinet.call.Exports;
+import jinet.term.ErlangException;
+import jinet.term.Terms;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -13,10 +13,6 @@ import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpInputStream;
-import java.io.File;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +21,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
+import jinet.testing.Escript;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +41,7 @@ class HashOrderTest {
     /** Fixed so that a failure repeats; -Djinet.hashorder.seed=N explores other case sets. */
     private static final long SEED = Long.getLong("jinet.hashorder.seed", 20250325L);
 
+    private static final Escript ORACLE = Escript.onClassPath(HashOrderTest.class, "/jinet/term/hash_order_oracle.escript");
     private static String skipReason;
     private static final Map<String, List<OtpErlangObject>> cases = new HashMap<>();
     private static final Map<String, Integer> oracleAtoms = new HashMap<>();
@@ -52,34 +49,19 @@ class HashOrderTest {
 
     @BeforeAll
     static void askBeam() throws Exception {
-        skipReason = unavailableReason();
+        skipReason = ORACLE.unavailableReason();
         if (skipReason != null) {
             System.out.println("HashOrderTest skipped: " + skipReason);
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder("escript", script().toString(), Long.toString(SEED));
-        pb.environment().remove("ERL_FLAGS");
-        pb.environment().remove("ERL_AFLAGS");
-        pb.environment().remove("ERL_ZFLAGS");
         Path out = Files.createTempFile("hash-order-oracle", ".out");
-        Path err = Files.createTempFile("hash-order-oracle", ".err");
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("oracle escript timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("oracle escript failed (" + p.exitValue() + "): " + Files.readString(err));
-        }
+        ORACLE.run(out, Long.toString(SEED));
         for (String line : Files.readAllLines(out, StandardCharsets.US_ASCII)) {
             int sp = line.indexOf(' ');
             OtpErlangObject term = new OtpInputStream(Base64.getDecoder().decode(line.substring(sp + 1))).read_any();
             cases.computeIfAbsent(line.substring(0, sp), k -> new ArrayList<>()).add(term);
         }
         Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
         calibrateAtoms();
         atomIndex = name -> {
             Integer ix = oracleAtoms.get(name);
@@ -340,29 +322,5 @@ class HashOrderTest {
             throw new IllegalArgumentException("not a list: " + list);
         }
         return e;
-    }
-
-    private static String unavailableReason() {
-        if (script() == null) {
-            return "jinet/term/hash_order_oracle.escript not on the test class path";
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "escript")) && Files.isExecutable(Path.of(dir, "erl"))) {
-                return null;
-            }
-        }
-        return "erl/escript not on PATH";
-    }
-
-    private static Path script() {
-        URL url = HashOrderTest.class.getResource("/jinet/term/hash_order_oracle.escript");
-        if (url == null || !"file".equals(url.getProtocol())) {
-            return null;
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            return null;
-        }
     }
 }

@@ -7,9 +7,9 @@ import com.sun.jna.ptr.PointerByReference;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import jinet.inet.libc.Libc;
 import jinet.term.ErlangException;
 import jinet.term.Terms;
-import jinet.inet.libc.Libc;
 
 /**
  * getifaddrs(3) through libc, in the node's network namespace or, for {@code {netns, Path}}, in

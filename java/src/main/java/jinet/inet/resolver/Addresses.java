@@ -6,10 +6,10 @@ import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.Optional;
 import java.util.function.Function;
-import jinet.term.ErlangException;
 import jinet.inet.CharList;
 import jinet.inet.FunctionClauseException;
 import jinet.inet.InetModule;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /** The {@code ?ip} and {@code ?ip6} guards of inet_int.hrl and the loopback addresses. */

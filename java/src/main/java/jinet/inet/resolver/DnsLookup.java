@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import jinet.term.ErlangException;
 import jinet.inet.AddressParser;
 import jinet.inet.dns.DnsClass;
 import jinet.inet.dns.DnsClient;
@@ -19,6 +18,7 @@ import jinet.inet.dns.DnsEncodeException;
 import jinet.inet.dns.DnsMessage;
 import jinet.inet.dns.DnsRr;
 import jinet.inet.dns.DnsType;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /**

@@ -6,8 +6,8 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import jinet.term.ErlangException;
 import jinet.inet.AddressParser;
+import jinet.term.ErlangException;
 import jinet.term.Terms;
 
 /**

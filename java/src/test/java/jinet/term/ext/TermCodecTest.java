@@ -18,10 +18,6 @@ import com.ericsson.otp.erlang.OtpErlangPort;
 import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpInputStream;
-import java.io.File;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +27,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import jinet.testing.Escript;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,32 +47,19 @@ class TermCodecTest {
     private record Entry(int index, int kind, byte[] bytes) {}
 
     private static final List<Entry> corpus = new ArrayList<>();
+    private static final Escript CORPUS = Escript.onClassPath(TermCodecTest.class, "/jinet/term/ext/term_corpus.escript");
     private static String skipReason;
 
     @BeforeAll
     static void askBeam() throws Exception {
-        skipReason = unavailableReason();
+        skipReason = CORPUS.unavailableReason();
         if (skipReason != null) {
             System.out.println("TermCodecTest corpus skipped: " + skipReason);
             return;
         }
         Path out = Files.createTempFile("term-corpus", ".bin");
-        Path err = Files.createTempFile("term-corpus", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder("escript", script().toString(), out.toString());
-            pb.environment().remove("ERL_FLAGS");
-            pb.environment().remove("ERL_AFLAGS");
-            pb.environment().remove("ERL_ZFLAGS");
-            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.redirectError(err.toFile());
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("corpus escript timed out");
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException("corpus escript failed (" + p.exitValue() + "): " + Files.readString(err));
-            }
+            CORPUS.run(null, out.toString());
             ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(out));
             while (b.hasRemaining()) {
                 int kind = b.get();
@@ -86,7 +69,6 @@ class TermCodecTest {
             }
         } finally {
             Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
         }
     }
 
@@ -378,29 +360,5 @@ class TermCodecTest {
             sb.append(b[i] & 0xff).append(',');
         }
         return b.length > 400 ? sb + "... (" + b.length + " bytes)" : sb.toString();
-    }
-
-    private static String unavailableReason() {
-        if (script() == null) {
-            return "jinet/term/ext/term_corpus.escript not on the test class path";
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "escript")) && Files.isExecutable(Path.of(dir, "erl"))) {
-                return null;
-            }
-        }
-        return "erl/escript not on PATH";
-    }
-
-    private static Path script() {
-        URL url = TermCodecTest.class.getResource("/jinet/term/ext/term_corpus.escript");
-        if (url == null || !"file".equals(url.getProtocol())) {
-            return null;
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            return null;
-        }
     }
 }
