@@ -151,7 +151,7 @@ class CookieFileTest {
         assertTrue(differ.isEmpty(), String.join("\n", differ));
     }
 
-    /** erl's cookie, or the line after its first error report. */
+    /** erl's cookie, or the message of its first error report, in either of the forms erl prints it. */
     private static String erl(Path home) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/erl", "-sname", "cookietest" + ProcessHandle.current().pid(),
                 "-noshell", "-eval", "io:format(standard_error, \"cookie ~s~n\", [erlang:get_cookie()]), halt().");
@@ -169,6 +169,12 @@ class CookieFileTest {
             }
             if (lines[i].startsWith("=ERROR REPORT") && i + 1 < lines.length) {
                 return lines[i + 1].stripTrailing();
+            }
+            // When auth fails before the logger's formatter is up, erl prints the raw report
+            // instead: its format string (auth passes no arguments) is the message.
+            String raw = lines[i].strip();
+            if (raw.startsWith("format: \"") && raw.endsWith("\"")) {
+                return raw.substring("format: \"".length(), raw.length() - 1);
             }
         }
         return out;
