@@ -336,8 +336,28 @@ spawn_request_replies(Config) ->
                spawn_messages(J, M, F, A, Opts)}
               || {{M, F, A}, Opts} <- Cases],
     Others =
-        [{"spawn/4 returns a pid",
-          fun(N) -> is_pid(spawn(N, inet, parse_address, ["1.2.3.4"])) end},
+        [{"spawn/4 of watch/2: a pid there that makes a watcher of our "
+          "target, which reports its exit; the spawned process has ended",
+          fun(N) ->
+                  V = spawn(fun target/0),
+                  {M, F} = watch_mf(N),
+                  Pid = spawn(N, M, F, [V, self()]),
+                  Monitored = wait_monitored(V, 1),
+                  V ! {exit, spawned},
+                  Reports = watch_reports(V),
+                  {node(Pid), Monitored, Reports,
+                   ended(Pid, fun(R) -> R =:= normal end)}
+          end},
+         {"spawn/4 of nosuchmod:f(): a pid there that ends, nothing comes "
+          "back",
+          fun(N) ->
+                  Pid = spawn(N, nosuchmod, f, []),
+                  {node(Pid),
+                   ended(Pid, fun({undef, St}) -> jinet_diff:is_stacktrace(St);
+                                 (_) -> false
+                              end),
+                   receive_all(?QUIET)}
+          end},
          {"spawn_link/4 (trapping exits)",
           fun(N) -> trapping(fun() ->
                                      Pid = spawn_link(N, nosuchmod, f, []),
@@ -446,9 +466,7 @@ monitor_wanted(Opts) ->
 %% watcher monitoring a target of ours, whose exit then brings its report.
 cast_no_leak(Config) ->
     {P, J} = nodes_of(Config),
-    Watch = fun(N) when N =:= J -> {jinet_node, watch};
-               (_) -> {?MODULE, watch}
-            end,
+    Watch = fun watch_mf/1,
     Casts = [{"rpc:cast", fun(N, M, F, A) -> rpc:cast(N, M, F, A) end},
              {"erpc:cast", fun(N, M, F, A) -> erpc:cast(N, M, F, A) end},
              {"erpc:multicast",
@@ -1413,6 +1431,29 @@ idle_loop() ->
 
 nodes_of(Config) ->
     {?config(pnode, Config), ?config(jnode, Config)}.
+
+%% The watch/2 that node N runs: jinet_node's on jinet, this module's on the
+%% peer.
+watch_mf(N) ->
+    case atom_to_list(N) of
+        "jinet_rt_peer_" ++ _ -> {?MODULE, watch};
+        _ -> {jinet_node, watch}
+    end.
+
+%% ended once Pid has exited: its 'DOWN' says noproc when it had already
+%% gone, else its exit reason, which must then be as Expected(Reason) says
+%% (spawn/4 gives no way to see the reason without this race); else what
+%% came instead.
+ended(Pid, Expected) ->
+    case wait_down(erlang:monitor(process, Pid)) of
+        {down, Pid, noproc} -> ended;
+        {down, Pid, Reason} = Down ->
+            case Expected(Reason) of
+                true -> ended;
+                false -> Down
+            end;
+        Other -> Other
+    end.
 
 new_idle(N, Name) ->
     case atom_to_list(N) of
