@@ -631,13 +631,33 @@ abandoned_requests_no_leak(Config) ->
                 %% Each answers or times out (which one is a race).
                 ZeroKinds = lists:usort([zero_kind(Z) || Z <- Zero]) --
                     [answered, timeout],
-                Dying = [spawn(fun() -> [Req(I) || I <- lists:seq(1, 50)] end)
-                         || _ <- lists:seq(1, 5)],
-                Killed = [spawn(fun() ->
-                                        [Req(I) || I <- lists:seq(1, 50)],
-                                        receive after infinity -> ok end
-                                end) || _ <- lists:seq(1, 5)],
-                [exit(K, kill) || K <- Killed],
+                %% Requesters that end, or are killed, with their requests
+                %% outstanding: 46 parse_address requests and 4 of watch/2
+                %% each, whose watchers (one per request, as the node runs
+                %% it although its requester is gone) report V's exit to us.
+                Self = self(),
+                V = spawn(fun target/0),
+                {WM, WF} = watch_mf(N),
+                Requests = fun() ->
+                                   [Req(I) || I <- lists:seq(1, 46)],
+                                   [erpc:send_request(N, WM, WF, [V, Self])
+                                    || _ <- lists:seq(1, 4)]
+                           end,
+                Dying = [spawn_monitor(fun() -> Requests(), exit(requested)
+                                       end) || _ <- lists:seq(1, 5)],
+                DyingEnds = [wait_down(R) || {_, R} <- Dying],
+                Killed = [spawn_monitor(fun() ->
+                                                Requests(),
+                                                Self ! {requested, self()},
+                                                receive after infinity -> ok end
+                                        end) || _ <- lists:seq(1, 5)],
+                KilledEnds = [receive
+                                  {requested, K} ->
+                                      exit(K, kill),
+                                      wait_down(R)
+                              after ?T -> not_requested
+                              end || {K, R} <- Killed],
+                Monitored = wait_monitored(V, 40),
                 W = Req(1),
                 Wait = case erpc:wait_response(W, 0) of
                            no_response -> erpc:wait_response(W, ?CALL_T);
@@ -648,8 +668,14 @@ abandoned_requests_no_leak(Config) ->
                 Msgs = receive_all(?QUIET),
                 Downs = [M || {'DOWN', _, process, _, _} = M <- Msgs],
                 Expect = length(Dropped) + erpc:reqids_size(Coll),
+                V ! {exit, gone},
+                Later = receive_all(?QUIET),
+                Reports = [R || {jinet_watch, _, {'DOWN', _, process, V0, R}}
+                                    <- Later, V0 =:= V],
                 {ZeroKinds, Wait, length(Downs) =:= Expect, Msgs -- Downs,
-                 length(Dying)}
+                 {DyingEnds, KilledEnds,
+                  Monitored, length(Reports), lists:usort(Reports),
+                  Later -- [M || M = {jinet_watch, _, _} <- Later]}}
         end,
     Beam = Scenario(P),
     Jinet = Scenario(J),
@@ -657,9 +683,11 @@ abandoned_requests_no_leak(Config) ->
     verdict(abandoned_requests_no_leak, Config,
             [{"{receive_response(_, 0) outcomes other than an answer or "
               "timeout, wait_response, dropped 'DOWN's all came, other "
-              "messages, dying requesters}",
+              "messages, {how the 5 dying and 5 killed requesters ended, "
+              "their 40 watch requests all watching, the watchers' reports "
+              "(count, reasons), other messages}}",
               Beam, Jinet},
-             {"process count back to the baseline", ok, Leak}]).
+             {exact, "process count back to the baseline", ok, Leak}]).
 
 zero_kind({ok, {ok, _}}) -> answered;
 zero_kind({error, {erpc, timeout}}) -> timeout;
