@@ -1,15 +1,11 @@
 %% The address functions of inet through every call path jinet serves:
 %% rpc:block_call/5 (rex), rpc:call/5 and erpc:call/5 (spawn_request),
-%% each compared with the local BEAM evaluation put in that path's shape.
+%% each compared with the answer the suite's BEAM oracle (a peer node) gives
+%% to the same call through the same path:
 %%
-%%   rpc:block_call  rex's shape (jinet_diff:local/3):
-%%                   V | {badrpc,{'EXIT',{R,Stack}}} | {badrpc,{'EXIT',R}}
-%%   rpc:call        rpc:rpcify_exception/2 on erpc's outcome
-%%                   (jinet_diff:local_rpc/3): the same shapes for these
-%%                   functions
-%%   erpc:call       class and reason (jinet_diff:local_erpc/3):
-%%                   {ok,V} | {error,{exception,R,Stack}} |
-%%                   {exit,{exception,R}} | {throw,V} | {error,{erpc,R}}
+%%   rpc:block_call  jinet_diff:compare/4, {block_call, Node, T}
+%%   rpc:call        jinet_diff:compare/4, {call, Node, T}
+%%   erpc:call       jinet_diff:compare_erpc/4: class and reason as raised
 %%
 %% Stacks are compared as "a list of stack frames" only (jinet's stack names
 %% the call, BEAM's the parser's internals). The inputs of a function are the
@@ -138,15 +134,9 @@ diff(Case, Config, {M, F}, ArgsList, Label0) ->
 compare(block_call, MF, ArgsList, Node, Label) ->
     jinet_diff:compare(MF, ArgsList, {block_call, Node, ?TIMEOUT},
                        path_label(Label, block_call));
-compare(call, {M, F}, ArgsList, Node, Label0) ->
-    Label = path_label(Label0, call),
-    Results = [{Args, jinet_diff:local_rpc(M, F, Args),
-                rpc:call(Node, M, F, Args, ?TIMEOUT)}
-               || Args <- ArgsList],
-    Same = [ok || {_, L, R} <- Results, jinet_diff:same(L, R)],
-    jinet_diff:record(Label, length(Results), length(Same)),
-    [#{mfa => {M, F, Args}, beam => L, jinet => R}
-     || {Args, L, R} <- Results, not jinet_diff:same(L, R)];
+compare(call, MF, ArgsList, Node, Label) ->
+    jinet_diff:compare(MF, ArgsList, {call, Node, ?TIMEOUT},
+                       path_label(Label, call));
 compare(erpc, MF, ArgsList, Node, Label) ->
     jinet_diff:compare_erpc(MF, ArgsList, Node, path_label(Label, erpc)).
 

@@ -2,7 +2,8 @@
 %% the host's interfaces, then a network namespace made for the run (a veth end
 %% with IPv4 and IPv6 addresses, a point-to-point tun, an interface that is
 %% down), then bad namespace paths and bad options. Every comparison is
-%% inet:getifaddrs(...) here against rpc:block_call on the jinet node.
+%% inet:getifaddrs(...) through rpc:block_call on the suite's BEAM oracle (a
+%% peer node on this machine) against the same on the jinet node.
 %%
 %% The namespace uses private test addresses only (10.200.x.x, 10.9.0.x,
 %% fd00::/8) and sends no traffic; it and its links are deleted in
@@ -36,23 +37,36 @@ init_per_suite(Config) ->
               tun => "jtun" ++ Suffix, down => "jdn" ++ Suffix,
               down_peer => "jdp" ++ Suffix},
     NsState = make_netns(NS, Links),
-    case jinet_diff:start_node(#{root => jinet_diff:root(Config),
-                                 log_dir => ?config(priv_dir, Config)}) of
-        {ok, Handle = #{node := Node}} ->
-            say("inet_ifaddrs_SUITE: node ~p up in ~b ms; namespace: ~tp",
-                [Node, erlang:monotonic_time(millisecond) - T0, NsState]),
-            [{jinet, Handle}, {jnode, Node}, {ns, NS}, {links, Links},
-             {ns_state, NsState}, {t0, T0} | Config];
+    case jinet_diff:oracle_start(#{log_dir => ?config(priv_dir, Config)}) of
+        {ok, Oracle = #{node := ONode}} ->
+            case jinet_diff:start_node(#{root => jinet_diff:root(Config),
+                                         log_dir => ?config(priv_dir, Config)})
+            of
+                {ok, Handle = #{node := Node}} ->
+                    say("inet_ifaddrs_SUITE: node ~p, BEAM oracle ~p, up in "
+                        "~b ms; namespace: ~tp",
+                        [Node, ONode, erlang:monotonic_time(millisecond) - T0,
+                         NsState]),
+                    [{jinet, Handle}, {jnode, Node}, {oracle, Oracle},
+                     {onode, ONode}, {ns, NS}, {links, Links},
+                     {ns_state, NsState}, {t0, T0} | Config];
+                {error, Why} ->
+                    jinet_diff:oracle_stop(Oracle),
+                    delete_netns(NS, Links),
+                    jinet_diff:stats_stop(),
+                    {fail, {jinet_node_not_started, Why}}
+            end;
         {error, Why} ->
             delete_netns(NS, Links),
             jinet_diff:stats_stop(),
-            {fail, {jinet_node_not_started, Why}}
+            {fail, {oracle_not_started, Why}}
     end.
 
 end_per_suite(Config) ->
     delete_netns(?config(ns, Config), ?config(links, Config)),
+    {ok, OStop} = jinet_diff:oracle_stop(?config(oracle, Config)),
     {ok, Stop} = jinet_diff:stop_node(?config(jinet, Config)),
-    jinet_diff:log("node stopped: ~tp", [Stop]),
+    jinet_diff:log("node stopped: ~tp~noracle stopped: ~tp", [Stop, OStop]),
     Table = jinet_diff:format_summary(jinet_diff:summary()),
     say("~ninet_ifaddrs_SUITE summary (node ~p, ~b ms):~n~ts",
         [?config(jnode, Config),
@@ -280,7 +294,7 @@ with_ns(Config, Fun) ->
 
 compare0(Config) ->
     Node = ?config(jnode, Config),
-    L = jinet_diff:local(inet, getifaddrs, []),
+    L = rpc:block_call(?config(onode, Config), inet, getifaddrs, [], 30000),
     R = rpc:block_call(Node, inet, getifaddrs, [], 30000),
     Same = jinet_diff:same(L, R),
     jinet_diff:record("getifaddrs/0", 1, case Same of true -> 1; false -> 0 end),

@@ -1,17 +1,21 @@
-%% Support module for the jinet interop suites: starting/stopping a jinet node,
-%% evaluating calls locally and remotely in the shape rex gives, comparing the
-%% two, keeping counts, reporting mismatches, and generating inputs.
+%% Support module for the jinet interop suites: starting/stopping a jinet node
+%% and its BEAM oracle, making the same call on both through the same call
+%% path, comparing the answers, keeping counts, reporting mismatches, and
+%% generating inputs.
 %%
-%% Shapes. A call M:F(Args) is turned into what rex (rpc:call/block_call) on a
-%% BEAM node answers:
-%%   value V                     -> V
-%%   error:R with stack St       -> {badrpc,{'EXIT',{R,St}}}
-%%   exit:R                      -> {badrpc,{'EXIT',R}}
-%%   throw:V                     -> V
-%% Two answers are the same when they are equal after canon/1, which replaces
-%% the stack of an error (a non-empty list of stack frames) by '$stack': the
-%% jinet node's stack is [{M,F,Args,[]}], never BEAM's, so only the error
-%% reason is compared.
+%% The oracle. Every expected answer is what a BEAM peer node (the suite's
+%% oracle, oracle_start/1; suite_start/2 starts one) answers to the same call
+%% made the same way: rpc:block_call, rpc:call or erpc:call to the oracle,
+%% then to the node under test. Nothing is evaluated here and put into a
+%% path's shape by hand.
+%%
+%% Shapes. A call path's answers are what the caller gets (rpc:block_call and
+%% rpc:call: V, {badrpc,{'EXIT',{R,St}}}, {badrpc,{'EXIT',R}}, ...); erpc's
+%% exceptions are turned into the same shapes, on both sides alike (remote/4),
+%% or kept as {Class, Reason} (remote_erpc/5). Two answers are the same when
+%% they are equal after canon/1, which replaces the stack of an error (a
+%% non-empty list of stack frames) by '$stack': the jinet node's stack is
+%% [{M,F,Args,[]}], never BEAM's, so only the error reason is compared.
 %%
 %% Environment variables read here:
 %%   JINET_HOME     repository root (holds bin/jinet); else derived from this
@@ -28,7 +32,8 @@
 -export([start_node/0, start_node/1, stop_node/1, root/0, root/1,
          manual_path/1]).
 %% Evaluation and comparison
--export([local/3, remote/4, transport/1, canon/1, same/2, is_stacktrace/1,
+-export([oracle_start/1, oracle_stop/1, oracle/0,
+         remote/4, transport/1, canon/1, same/2, is_stacktrace/1,
          compare/3, compare/4, report/2, format_mismatch/2, log/2]).
 %% Counts
 -export([stats_start/0, stats_stop/0, record/3, summary/0,
@@ -41,7 +46,7 @@
          format_error_inputs/1, manual_posix_atoms/1, fallback_posix_atoms/0,
          random_call/0]).
 %% Other call paths' shapes (rpc:call, erpc), fresh counts, wide tables
--export([local_rpc/3, local_erpc/3, remote_erpc/5, erpc_outcome/1,
+-export([remote_erpc/5, erpc_outcome/1,
          canon_erpc/1, same_erpc/2, compare_erpc/4, stats_restart/0,
          stats_stop_sync/0, format_summary/2]).
 %% Pairs of nodes started alike (a BEAM oracle and the node under test),
@@ -490,14 +495,31 @@ tail(File) ->
 %% Evaluation and comparison
 %%====================================================================
 
-%% M:F(Args) evaluated here, in the shape rex gives.
--spec local(module(), atom(), list()) -> term().
-local(M, F, Args) ->
-    try apply(M, F, Args)
-    catch
-        throw:V -> V;
-        exit:R -> {badrpc, {'EXIT', R}};
-        error:R:St -> {badrpc, {'EXIT', {R, St}}}
+%% Starts the suite's oracle, a BEAM peer (start_beam/1 with Opts), and
+%% makes it the node compare/3,4 and compare_erpc/4 ask for the expected
+%% answers.
+-spec oracle_start(map()) -> {ok, handle()} | {error, term()}.
+oracle_start(Opts) ->
+    case start_beam(Opts) of
+        {ok, #{node := Node}} = Ok ->
+            persistent_term:put({?MODULE, oracle}, Node),
+            Ok;
+        Error ->
+            Error
+    end.
+
+%% Stops the oracle started by oracle_start/1.
+-spec oracle_stop(handle()) -> {ok, map()}.
+oracle_stop(Handle) ->
+    _ = persistent_term:erase({?MODULE, oracle}),
+    stop_node(Handle).
+
+%% The oracle's node; error no_oracle when none was started.
+-spec oracle() -> node().
+oracle() ->
+    case persistent_term:get({?MODULE, oracle}, undefined) of
+        undefined -> erlang:error(no_oracle);
+        Node -> Node
     end.
 
 %% M:F(Args) evaluated on Node over a transport, in the shape rex gives.
@@ -551,9 +573,10 @@ is_frame({Fun, A, Loc}) when is_function(Fun), is_list(Loc) ->
 is_frame(_) ->
     false.
 
-%% Calls Fun (an inet function name, or {M,F}) with each argument list,
-%% locally and over Transport. Counts go to the stats table (if started),
-%% under "F/Arity" (or Label); returns the mismatches.
+%% Calls Fun (an inet function name, or {M,F}) with each argument list over
+%% Transport, on the oracle (BEAM) and on the node Transport names, the
+%% oracle first. Counts go to the stats table (if started), under "F/Arity"
+%% (or Label); returns the mismatches.
 -spec compare(atom() | {module(), atom()}, [list()], transport()) ->
           [mismatch()].
 compare(Fun, ArgsList, Transport) ->
@@ -564,12 +587,17 @@ compare(Fun, ArgsList, Transport) ->
 compare(F, ArgsList, Transport, Label) when is_atom(F) ->
     compare({inet, F}, ArgsList, Transport, Label);
 compare({M, F}, ArgsList, Transport, Label) ->
-    Results = [{Args, local(M, F, Args), remote(Transport, M, F, Args)}
+    Oracle = on_oracle(Transport),
+    Results = [{Args, remote(Oracle, M, F, Args), remote(Transport, M, F, Args)}
                || Args <- ArgsList],
     Mismatches = [#{mfa => {M, F, Args}, beam => L, jinet => R}
                   || {Args, L, R} <- Results, not same(L, R)],
     tally(M, F, Label, Results),
     Mismatches.
+
+%% The same call path to the oracle.
+on_oracle({Kind, _Node}) -> {Kind, oracle()};
+on_oracle({Kind, _Node, Timeout}) -> {Kind, oracle(), Timeout}.
 
 tally(M, F, Label, Results) ->
     Counts = lists:foldl(
@@ -1273,57 +1301,13 @@ random_call() ->
 %% The shapes of other call paths
 %%====================================================================
 %%
-%% rpc:call/4,5 (erpc underneath since OTP 23, see rpc:rpcify_exception/2):
-%%   value V                     -> V ({badrpc, V} when V is {'EXIT', _})
-%%   error:R with stack St       -> {badrpc,{'EXIT',{R,St}}}
-%%   exit:R                      -> {badrpc,{'EXIT',R}}
-%%   throw:V                     -> V ({badrpc, V} when V is {'EXIT', _})
-%% erpc:call/4,5 (erpc:execute_call/4 and erpc:result/4), written as the
-%% elements of erpc:multicall/4,5's result list, class and reason:
-%%   value V                     -> {ok, V}
-%%   error:R with stack St       -> {error, {exception, R, St}}
-%%                                  ({error, {erpc, system_limit}} when the
-%%                                  argument list itself is the problem)
-%%   exit:R                      -> {exit, {exception, R}}
-%%   throw:V                     -> {throw, V}
-%% and what erpc raises itself: {error, {erpc, timeout | noconnection |
-%% badarg | notsup | ...}}, {exit, {signal, Reason}}.
-
-%% M:F(Args) evaluated here, in rpc:call's shape.
--spec local_rpc(module(), atom(), list()) -> term().
-local_rpc(M, F, Args) ->
-    try apply(M, F, Args) of
-        {'EXIT', _} = V -> {badrpc, V};
-        V -> V
-    catch
-        throw:{'EXIT', _} = V -> {badrpc, V};
-        throw:V -> V;
-        exit:R -> {badrpc, {'EXIT', R}};
-        error:R:St -> {badrpc, {'EXIT', {R, St}}}
-    end.
-
-%% M:F(Args) evaluated here, in erpc's shape (as erpc:execute_call/4 and
-%% erpc:result/4 would turn it into an outcome of erpc:call/5).
--spec local_erpc(module(), atom(), list()) -> {atom(), term()}.
-local_erpc(M, F, Args) ->
-    try apply(M, F, Args) of
-        V -> {ok, V}
-    catch
-        throw:V -> {throw, V};
-        exit:R -> {exit, {exception, R}};
-        error:R:St ->
-            case R =:= system_limit andalso erpc_arg_error(Args) of
-                true -> {error, {erpc, R}};
-                false -> {error, {exception, R, St}}
-            end
-    end.
-
-%% erpc:is_arg_error/4: the argument list is too long to apply.
-erpc_arg_error(Args) ->
-    try apply(erpc, nonexisting, Args), false
-    catch error:system_limit -> true;
-          _:_ -> false
-    end.
+%% What the caller of rpc:call/4,5 and erpc:call/4,5 gets is OTP's business
+%% (rpc:rpcify_exception/2, erpc:result/4); the suites take it from the
+%% oracle, never from here. For reading a report: erpc's outcomes, as
+%% erpc_outcome/1 writes them, are {ok, V}, {error, {exception, R, St}},
+%% {exit, {exception, R}}, {throw, V}, and what erpc raises itself:
+%% {error, {erpc, timeout | noconnection | system_limit | ...}},
+%% {exit, {signal, Reason}}.
 
 %% M:F(Args) on Node through erpc:call/5, as {Class, Reason} or {ok, V}.
 -spec remote_erpc(node(), module(), atom(), list(), timeout()) ->
@@ -1354,13 +1338,15 @@ canon_erpc(T) ->
 same_erpc(Beam, Jinet) ->
     canon_erpc(Beam) =:= canon_erpc(Jinet).
 
-%% As compare/4, through erpc:call/5 to Node, both sides in erpc's shape.
+%% As compare/4, through erpc:call/5 to the oracle and to Node, both as
+%% erpc_outcome/1 gives them.
 -spec compare_erpc(atom() | {module(), atom()}, [list()], node(),
                    string() | undefined) -> [mismatch()].
 compare_erpc(F, ArgsList, Node, Label) when is_atom(F) ->
     compare_erpc({inet, F}, ArgsList, Node, Label);
 compare_erpc({M, F}, ArgsList, Node, Label) ->
-    Results = [{Args, local_erpc(M, F, Args),
+    Oracle = oracle(),
+    Results = [{Args, remote_erpc(Oracle, M, F, Args, ?CALL_TIMEOUT),
                 remote_erpc(Node, M, F, Args, ?CALL_TIMEOUT)}
                || Args <- ArgsList],
     Mismatches = [#{mfa => {M, F, Args}, beam => L, jinet => R}
@@ -1532,9 +1518,10 @@ parallel(Funs) ->
 %% The frame of a differential suite against one node
 %%--------------------------------------------------------------------
 
-%% init_per_suite/1 of a suite that compares one node with this BEAM: logs
-%% the seed, starts the stats table and the node under test. Returns the
-%% config with jinet (the handle), jnode, seed and root, or {fail, Reason}.
+%% init_per_suite/1 of a suite that compares one node with BEAM: logs the
+%% seed, starts the stats table, the oracle (oracle_start/1) and the node
+%% under test. Returns the config with jinet (the handle), jnode, oracle
+%% (its handle), onode, seed and root, or {fail, Reason}.
 -spec suite_start(atom(), list()) -> list() | {fail, term()}.
 suite_start(Suite, Config) ->
     Seed = seed(),
@@ -1543,26 +1530,35 @@ suite_start(Suite, Config) ->
         [Suite, Seed, Seed, Root]),
     ok = stats_restart(),
     T0 = erlang:monotonic_time(millisecond),
-    case start_node(#{root => Root,
-                      log_dir => proplists:get_value(priv_dir, Config)}) of
-        {ok, Handle = #{node := Node, kind := Kind}} ->
-            say("~s: testing ~p node ~p (up in ~b ms)",
-                [Suite, Kind, Node, erlang:monotonic_time(millisecond) - T0]),
-            [{jinet, Handle}, {jnode, Node}, {seed, Seed}, {root, Root}
-             | Config];
-        {error, Why} ->
+    LogDir = proplists:get_value(priv_dir, Config),
+    [O, J] = parallel([fun() -> oracle_start(#{log_dir => LogDir}) end,
+                       fun() -> start_node(#{root => Root, log_dir => LogDir})
+                       end]),
+    case {O, J} of
+        {{ok, {ok, Oracle = #{node := ONode}}},
+         {ok, {ok, Handle = #{node := Node, kind := Kind}}}} ->
+            say("~s: testing ~p node ~p against BEAM oracle ~p (up in ~b ms)",
+                [Suite, Kind, Node, ONode,
+                 erlang:monotonic_time(millisecond) - T0]),
+            [{jinet, Handle}, {jnode, Node}, {oracle, Oracle},
+             {onode, ONode}, {seed, Seed}, {root, Root} | Config];
+        _ ->
+            [catch oracle_stop(H) || {ok, {ok, H}} <- [O]],
+            [catch stop_node(H) || {ok, {ok, H}} <- [J]],
             stats_stop_sync(),
-            say("~s: no node to test: ~tp", [Suite, Why]),
-            {fail, {jinet_node_not_started, Why}}
+            say("~s: no node to test, or no oracle: ~tp", [Suite, {O, J}]),
+            {fail, {not_started, #{oracle => O, jinet => J}}}
     end.
 
-%% end_per_suite/1 of such a suite: stops the node (warning when EPMD still
-%% knows it) and prints the summary table; Extra is text for the heading.
+%% end_per_suite/1 of such a suite: stops the oracle and the node (warning
+%% when EPMD still knows the node) and prints the summary table; Extra is
+%% text for the heading.
 -spec suite_end(atom(), list(), string()) -> ok.
 suite_end(Suite, Config, Extra) ->
     Node = proplists:get_value(jnode, Config),
+    {ok, OStop} = oracle_stop(proplists:get_value(oracle, Config)),
     {ok, Stop} = stop_node(proplists:get_value(jinet, Config)),
-    log("node stopped: ~tp", [Stop]),
+    log("node stopped: ~tp~noracle stopped: ~tp", [Stop, OStop]),
     case Stop of
         #{epmd := still_registered} ->
             say("~s: WARNING: ~p still registered in epmd", [Suite, Node]);

@@ -9,10 +9,12 @@
 %% BEAM-side stand-ins for jinet_node:idle/1 (this module's start_idle/1,
 %% loaded on the peer with -pa), and compares the outcomes after replacing
 %% stacks by '$stack' (a stack must be a list of frames, its contents are not
-%% compared), node names by '$node', and pids and references by numbered
-%% placeholders in order of appearance. Where no peer counterpart exists
-%% (jinet_node:watch/2, process counts) the expected term is BEAM's documented
-%% behaviour. Every receive is bounded.
+%% compared), node names by '$node', and pids and references by labels: the
+%% peer's and jinet's must correspond one to one, position by position
+%% (canon_pair/4). Where no peer counterpart exists (process counts, what
+%% becomes of jinet's own processes) the expected term is built in the run
+%% from jinet's own pids and names, and must hold those very terms. Every
+%% receive is bounded.
 %%
 %% jinet_node:process_count() counts the caller's own spawned process: an
 %% idle node answers 3 (net_kernel, rex, the caller's process); the cases that
@@ -153,7 +155,7 @@ ping(Config) ->
     verdict(ping, Config,
             [{"net_adm:ping from the CT node", net_adm:ping(P),
               net_adm:ping(J)},
-             {"net_adm:ping from the BEAM peer", pong,
+             {exact, "net_adm:ping from the BEAM peer", pong,
               erpc:call(P, net_adm, ping, [J], ?CALL_T)},
              {"gen_server:call({net_kernel, N}, {is_auth, node()})",
               gen_server:call({net_kernel, P}, {is_auth, node()}, ?CALL_T),
@@ -202,7 +204,7 @@ gen_server_call(Config) ->
     Checks = [{What, F(P), F(J)} || {What, F} <- Calls],
     Expected = {ok, {1, 2, 3, 4}},
     verdict(gen_server_call, Config,
-            [{"rex call answers {ok,{1,2,3,4}}", Expected,
+            [{exact, "rex call answers {ok,{1,2,3,4}}", Expected,
               element(3, hd(Checks))} | Checks]),
     baseline(Config, gen_server_call).
 
@@ -302,8 +304,8 @@ exception_shapes(Config) ->
     ct:comment("jinet serves no function that throws or exits: undef, "
                "function_clause and values checked"),
     verdict(exception_shapes, Config,
-            [{"every error stack is a list of frames", [], NotStacks},
-             {"every path answered on both nodes", [], Unanswered}
+            [{exact, "every error stack is a list of frames", [], NotStacks},
+             {exact, "every path answered on both nodes", [], Unanswered}
              | Checks]),
     baseline(Config, exception_shapes).
 
@@ -334,8 +336,28 @@ spawn_request_replies(Config) ->
                spawn_messages(J, M, F, A, Opts)}
               || {{M, F, A}, Opts} <- Cases],
     Others =
-        [{"spawn/4 returns a pid",
-          fun(N) -> is_pid(spawn(N, inet, parse_address, ["1.2.3.4"])) end},
+        [{"spawn/4 of watch/2: a pid there that makes a watcher of our "
+          "target, which reports its exit; the spawned process has ended",
+          fun(N) ->
+                  V = spawn(fun target/0),
+                  {M, F} = watch_mf(N),
+                  Pid = spawn(N, M, F, [V, self()]),
+                  Monitored = wait_monitored(V, 1),
+                  V ! {exit, spawned},
+                  Reports = watch_reports(V),
+                  {node(Pid), Monitored, Reports,
+                   ended(Pid, fun(R) -> R =:= normal end)}
+          end},
+         {"spawn/4 of nosuchmod:f(): a pid there that ends, nothing comes "
+          "back",
+          fun(N) ->
+                  Pid = spawn(N, nosuchmod, f, []),
+                  {node(Pid),
+                   ended(Pid, fun({undef, St}) -> jinet_diff:is_stacktrace(St);
+                                 (_) -> false
+                              end),
+                   receive_all(?QUIET)}
+          end},
          {"spawn_link/4 (trapping exits)",
           fun(N) -> trapping(fun() ->
                                      Pid = spawn_link(N, nosuchmod, f, []),
@@ -444,9 +466,7 @@ monitor_wanted(Opts) ->
 %% watcher monitoring a target of ours, whose exit then brings its report.
 cast_no_leak(Config) ->
     {P, J} = nodes_of(Config),
-    Watch = fun(N) when N =:= J -> {jinet_node, watch};
-               (_) -> {?MODULE, watch}
-            end,
+    Watch = fun watch_mf/1,
     Casts = [{"rpc:cast", fun(N, M, F, A) -> rpc:cast(N, M, F, A) end},
              {"erpc:cast", fun(N, M, F, A) -> erpc:cast(N, M, F, A) end},
              {"erpc:multicast",
@@ -493,8 +513,8 @@ cast_no_leak(Config) ->
     Leak = wait_baseline(Config, 10000),
     verdict(cast_no_leak, Config,
             Checks ++ Rest ++
-                [{"process count back to the baseline", ok, Leak},
-                 {"jinet still answers", {ok, {1, 2, 3, 4}},
+                [{exact, "process count back to the baseline", ok, Leak},
+                 {exact, "jinet still answers", {ok, {1, 2, 3, 4}},
                   erpc:call(J, inet, parse_address, ["1.2.3.4"], ?CALL_T)}]).
 
 %% true once N processes monitor V (5 s at most).
@@ -547,8 +567,8 @@ timeouts_no_leak(Config) ->
     verdict(timeouts_no_leak, Config,
             [{"{crashed workers, first crashes, wrong answers, stray "
               "messages, some timed out}", Beam, Jinet},
-             {"process count back to the baseline", ok, Leak},
-             {"later calls answer", [{ok, {1, 2, 3, 4}},
+             {exact, "process count back to the baseline", ok, Leak},
+             {exact, "later calls answer", [{ok, {1, 2, 3, 4}},
                                      {ok, {0, 0, 0, 0, 0, 0, 0, 1}},
                                      {error, einval}], After}]).
 
@@ -611,13 +631,33 @@ abandoned_requests_no_leak(Config) ->
                 %% Each answers or times out (which one is a race).
                 ZeroKinds = lists:usort([zero_kind(Z) || Z <- Zero]) --
                     [answered, timeout],
-                Dying = [spawn(fun() -> [Req(I) || I <- lists:seq(1, 50)] end)
-                         || _ <- lists:seq(1, 5)],
-                Killed = [spawn(fun() ->
-                                        [Req(I) || I <- lists:seq(1, 50)],
-                                        receive after infinity -> ok end
-                                end) || _ <- lists:seq(1, 5)],
-                [exit(K, kill) || K <- Killed],
+                %% Requesters that end, or are killed, with their requests
+                %% outstanding: 46 parse_address requests and 4 of watch/2
+                %% each, whose watchers (one per request, as the node runs
+                %% it although its requester is gone) report V's exit to us.
+                Self = self(),
+                V = spawn(fun target/0),
+                {WM, WF} = watch_mf(N),
+                Requests = fun() ->
+                                   [Req(I) || I <- lists:seq(1, 46)],
+                                   [erpc:send_request(N, WM, WF, [V, Self])
+                                    || _ <- lists:seq(1, 4)]
+                           end,
+                Dying = [spawn_monitor(fun() -> Requests(), exit(requested)
+                                       end) || _ <- lists:seq(1, 5)],
+                DyingEnds = [wait_down(R) || {_, R} <- Dying],
+                Killed = [spawn_monitor(fun() ->
+                                                Requests(),
+                                                Self ! {requested, self()},
+                                                receive after infinity -> ok end
+                                        end) || _ <- lists:seq(1, 5)],
+                KilledEnds = [receive
+                                  {requested, K} ->
+                                      exit(K, kill),
+                                      wait_down(R)
+                              after ?T -> not_requested
+                              end || {K, R} <- Killed],
+                Monitored = wait_monitored(V, 40),
                 W = Req(1),
                 Wait = case erpc:wait_response(W, 0) of
                            no_response -> erpc:wait_response(W, ?CALL_T);
@@ -628,8 +668,14 @@ abandoned_requests_no_leak(Config) ->
                 Msgs = receive_all(?QUIET),
                 Downs = [M || {'DOWN', _, process, _, _} = M <- Msgs],
                 Expect = length(Dropped) + erpc:reqids_size(Coll),
+                V ! {exit, gone},
+                Later = receive_all(?QUIET),
+                Reports = [R || {jinet_watch, _, {'DOWN', _, process, V0, R}}
+                                    <- Later, V0 =:= V],
                 {ZeroKinds, Wait, length(Downs) =:= Expect, Msgs -- Downs,
-                 length(Dying)}
+                 {DyingEnds, KilledEnds,
+                  Monitored, length(Reports), lists:usort(Reports),
+                  Later -- [M || M = {jinet_watch, _, _} <- Later]}}
         end,
     Beam = Scenario(P),
     Jinet = Scenario(J),
@@ -637,9 +683,11 @@ abandoned_requests_no_leak(Config) ->
     verdict(abandoned_requests_no_leak, Config,
             [{"{receive_response(_, 0) outcomes other than an answer or "
               "timeout, wait_response, dropped 'DOWN's all came, other "
-              "messages, dying requesters}",
+              "messages, {how the 5 dying and 5 killed requesters ended, "
+              "their 40 watch requests all watching, the watchers' reports "
+              "(count, reasons), other messages}}",
               Beam, Jinet},
-             {"process count back to the baseline", ok, Leak}]).
+             {exact, "process count back to the baseline", ok, Leak}]).
 
 zero_kind({ok, {ok, _}}) -> answered;
 zero_kind({error, {erpc, timeout}}) -> timeout;
@@ -690,7 +738,7 @@ monitor_by_pid(Config) ->
                             || {K, I} <- lists:zip(lists:seq(1, 100), Is)]
            end,
     verdict(monitor_by_pid, Config,
-            [{"'DOWN' reason is the exit reason, for each of " ++
+            [{exact, "'DOWN' reason is the exit reason, for each of " ++
                   integer_to_list(length(Reasons)) ++ " reasons",
               [same || _ <- Reasons], Exits(J)},
              {"same on the BEAM peer", Exits(P), Exits(J)},
@@ -767,7 +815,7 @@ monitor_noproc(Config) ->
     verdict(monitor_noproc, Config,
             [{"monitor {nosuch, N}", Name(P), Name(J)},
              {"monitor a pid that existed", Pid(P), Pid(J)},
-             {"'DOWN' {nosuch, Node} noproc",
+             {exact, "'DOWN' {nosuch, Node} noproc",
               {down, {jinet_rt_nosuch, J}, noproc}, Name(J)}]).
 
 demonitor(Config) ->
@@ -797,7 +845,8 @@ demonitor(Config) ->
               Scenario(P, undefined), Scenario(J, undefined)},
              {"demonitor by name; exit", Scenario(P, jinet_rt_demon),
               Scenario(J, jinet_rt_demon)},
-             {"demonitor answers true; only the kept monitor's 'DOWN' comes",
+             {exact,
+              "demonitor answers true; only the kept monitor's 'DOWN' comes",
               {[true, true, true, true], bye, []}, Scenario(J, undefined)}]),
     baseline(Config, demonitor).
 
@@ -1233,20 +1282,20 @@ disconnect(Config) ->
     [_ = wait_down(R) || {R, X} <- Refs, X =/= Linked],
     flush(),
     verdict(disconnect, Config,
-            [{"peer's monitor by pid: 'DOWN' noconnection", noconnection,
+            [{exact, "peer's monitor by pid: 'DOWN' noconnection", noconnection,
               maps:get({peer_down_pid, Mon}, Got, missing)},
-             {"peer's monitor by name: 'DOWN' noconnection", noconnection,
+             {exact, "peer's monitor by name: 'DOWN' noconnection", noconnection,
               maps:get({peer_down_name, {jinet_rt_disc, J}}, Got, missing)},
-             {"peer's link (trapping exits): 'EXIT' noconnection",
+             {exact, "peer's link (trapping exits): 'EXIT' noconnection",
               noconnection, maps:get({peer_exit, Linked}, Got, missing)},
-             {"jinet process linked to the peer dies: noconnection",
+             {exact, "jinet process linked to the peer dies: noconnection",
               noconnection, maps:get({down, Linked}, Got, missing)},
-             {"jinet's watch of a peer process: 'DOWN' noconnection",
+             {exact, "jinet's watch of a peer process: 'DOWN' noconnection",
               noconnection, maps:get(watch, Got, missing)},
-             {"monitored-only jinet processes stay", [Mon, Named], Stayed},
-             {"unexpected messages", [], maps:get(other, Got, [])},
-             {"the peer connects again", pong, Reconnect},
-             {"and calls jinet", {ok, {1, 2, 3, 4}}, Again}]),
+             {exact, "monitored-only jinet processes stay", [Mon, Named], Stayed},
+             {exact, "unexpected messages", [], maps:get(other, Got, [])},
+             {exact, "the peer connects again", pong, Reconnect},
+             {exact, "and calls jinet", {ok, {1, 2, 3, 4}}, Again}]),
     baseline(Config, disconnect).
 
 collect_disconnect([], _Deadline, _HRefs, _W, _WRef, _V, _Refs, Acc) ->
@@ -1330,16 +1379,16 @@ disconnect_from_ct(Config) ->
     Victim ! {exit, done},
     [X ! {exit, done} || X <- [Mon, Reg]],
     verdict(disconnect_from_ct, Config,
-            [{"jinet processes before: Mon, Linked, Reg, the watcher",
+            [{exact, "jinet processes before: Mon, Linked, Reg, the watcher",
               Base + 4, Count},
-             {"our monitor: 'DOWN' noconnection", {down, Mon, noconnection},
+             {exact, "our monitor: 'DOWN' noconnection", {down, Mon, noconnection},
               Down},
-             {"helper ended normally", {down, Helper, normal}, HelperEnd},
-             {"we connect again", pong, Pong},
-             {"jinet processes after: Mon and Reg", ok, After},
-             {"alive: Mon and Reg (Linked and the watcher gone)", [Mon, Reg],
+             {exact, "helper ended normally", {down, Helper, normal}, HelperEnd},
+             {exact, "we connect again", pong, Pong},
+             {exact, "jinet processes after: Mon and Reg", ok, After},
+             {exact, "alive: Mon and Reg (Linked and the watcher gone)", [Mon, Reg],
               Alive},
-             {"calls work again", {ok, {1, 2, 3, 4}},
+             {exact, "calls work again", {ok, {1, 2, 3, 4}},
               rpc:call(J, inet, parse_address, ["1.2.3.4"], ?CALL_T)}]),
     baseline(Config, disconnect_from_ct).
 
@@ -1367,8 +1416,8 @@ no_leaks_at_end(Config) ->
     {_P, J} = nodes_of(Config),
     Base = ?config(baseline, Config),
     verdict(no_leaks_at_end, Config,
-            [{"process count at the start", 3, Base},
-             {"process count now", ok, wait_baseline(Config, 5000)},
+            [{exact, "process count at the start", 3, Base},
+             {exact, "process count now", ok, wait_baseline(Config, 5000)},
              {"still answers rpc:call", {ok, {1, 2, 3, 4}},
               rpc:call(J, inet, parse_address, ["1.2.3.4"], ?CALL_T)}]).
 
@@ -1410,6 +1459,29 @@ idle_loop() ->
 
 nodes_of(Config) ->
     {?config(pnode, Config), ?config(jnode, Config)}.
+
+%% The watch/2 that node N runs: jinet_node's on jinet, this module's on the
+%% peer.
+watch_mf(N) ->
+    case atom_to_list(N) of
+        "jinet_rt_peer_" ++ _ -> {?MODULE, watch};
+        _ -> {jinet_node, watch}
+    end.
+
+%% ended once Pid has exited: its 'DOWN' says noproc when it had already
+%% gone, else its exit reason, which must then be as Expected(Reason) says
+%% (spawn/4 gives no way to see the reason without this race); else what
+%% came instead.
+ended(Pid, Expected) ->
+    case wait_down(erlang:monitor(process, Pid)) of
+        {down, Pid, noproc} -> ended;
+        {down, Pid, Reason} = Down ->
+            case Expected(Reason) of
+                true -> ended;
+                false -> Down
+            end;
+        Other -> Other
+    end.
 
 new_idle(N, Name) ->
     case atom_to_list(N) of
@@ -1550,13 +1622,25 @@ reasons() ->
 %% Comparing and reporting
 %%--------------------------------------------------------------------
 
-%% Checks: [{What, BEAM, jinet}]. Both sides are canonicalised (stacks,
-%% node names, pids and references); every difference is logged and
+%% Checks: [{What, BEAM, jinet}], the same scenario run on the peer and on
+%% jinet, compared after canon_pair/4 with pairing (stacks, node names, pids
+%% and references: see there); and [{exact, What, Expected, Got}], where
+%% Expected was built in this run (from jinet's own pids, names...) and Got
+%% must hold those very terms (stacks aside). Every difference is logged and
 %% printed, and fails the case.
 verdict(Case, Config, Checks) ->
     Nodes = [?config(pnode, Config), ?config(jnode, Config)],
-    Rows = [{What, canon(B, Nodes), canon(R, Nodes), B, R}
-            || {What, B, R} <- Checks],
+    Rows = [begin
+                {CB, CR} = case Check of
+                               {exact, _, B, R} -> canon_pair(B, R, [], false);
+                               {_, B, R} -> canon_pair(B, R, Nodes, true)
+                           end,
+                {What, CB, CR, B, R}
+            end || Check <- Checks,
+                   {What, B, R} <- [case Check of
+                                        {exact, W, E, G} -> {W, E, G};
+                                        _ -> Check
+                                    end]],
     Bad = [Row || {_, CB, CR, _, _} = Row <- Rows, CB =/= CR],
     jinet_diff:record(atom_to_list(Case), length(Rows),
                       length(Rows) - length(Bad)),
@@ -1585,49 +1669,133 @@ show(T) ->
         false -> S
     end.
 
-%% Stacks (lists of frames) -> '$stack'; the two nodes' names -> '$node';
-%% pids and references -> {'$pid', N} / {'$ref', N} in order of appearance.
-canon(T, Nodes) ->
-    {C, _} = canon(T, Nodes, #{}),
-    C.
+%% The two sides of a check, canonicalised together so that they are equal
+%% exactly when they have the same structure: stacks (lists of frames) ->
+%% '$stack'; the names in Nodes -> '$node'; every pid and reference -> a
+%% label {'$pid', N} / {'$ref', N}, N counting in order of first appearance
+%% as both sides are walked in parallel. One term has one label, wherever
+%% and on whichever side it appears. With Pair, two different terms that
+%% first appear at the same position (one on each side, both new and neither
+%% appearing on the other side at all: the peer's process and jinet's in the
+%% same role) share a label, so a side equals the other when its pids and
+%% references correspond one to one, position by position. Without Pair,
+%% and for a term found on both sides, only the very same term gets the
+%% same label.
+canon_pair(B, R, Nodes, Pair) ->
+    S0 = #{next => 1, b => #{}, r => #{},
+           shared => maps:with(maps:keys(ids(R, #{})), ids(B, #{})),
+           nodes => Nodes, pair => Pair},
+    {CB, CR, _} = walk2(B, R, S0),
+    {CB, CR}.
 
-canon(T, _Nodes, M) when is_pid(T) -> placeholder(T, '$pid', M);
-canon(T, _Nodes, M) when is_reference(T) -> placeholder(T, '$ref', M);
-canon(T, Nodes, M) when is_atom(T) ->
-    case lists:member(T, Nodes) of
-        true -> {'$node', M};
-        false -> {T, M}
+%% Pids and references in T, as the keys of a map.
+ids(T, Acc) when is_pid(T); is_reference(T) -> Acc#{T => true};
+ids([H | T], Acc) -> ids(T, ids(H, Acc));
+ids(T, Acc) when is_tuple(T) -> ids(tuple_to_list(T), Acc);
+ids(T, Acc) when is_map(T) -> ids(maps:to_list(T), Acc);
+ids(_, Acc) -> Acc.
+
+%% Both sides at the same position.
+walk2(B, R, S) when (is_pid(B) andalso is_pid(R)) orelse
+                    (is_reference(B) andalso is_reference(R)) ->
+    Pairable = maps:get(pair, S) andalso B =/= R andalso
+        not maps:is_key(B, maps:get(b, S)) andalso
+        not maps:is_key(R, maps:get(r, S)) andalso
+        not maps:is_key(B, maps:get(shared, S)) andalso
+        not maps:is_key(R, maps:get(shared, S)),
+    case Pairable of
+        true ->
+            #{next := N, b := LB, r := LR} = S,
+            L = {kind(B), N},
+            {L, L, S#{next := N + 1, b := LB#{B => L}, r := LR#{R => L}}};
+        false ->
+            {CB, S1} = label(b, B, S),
+            {CR, S2} = label(r, R, S1),
+            {CB, CR, S2}
     end;
-canon([_ | _] = T, Nodes, M) ->
+walk2([_ | _] = B, [_ | _] = R, S) ->
+    case {jinet_diff:is_stacktrace(B), jinet_diff:is_stacktrace(R)} of
+        {true, true} -> {'$stack', '$stack', S};
+        {false, false} -> walk2_list(B, R, S, [], []);
+        _ -> walk2_apart(B, R, S)
+    end;
+walk2(B, R, S) when is_tuple(B), is_tuple(R), tuple_size(B) =:= tuple_size(R) ->
+    {LB, LR, S1} = walk2_list(tuple_to_list(B), tuple_to_list(R), S, [], []),
+    {list_to_tuple(LB), list_to_tuple(LR), S1};
+walk2(B, R, S) when is_map(B), is_map(R), map_size(B) =:= map_size(R) ->
+    {LB, LR, S1} = walk2_list(lists:sort(maps:to_list(B)),
+                              lists:sort(maps:to_list(R)), S, [], []),
+    {maps:from_list(LB), maps:from_list(LR), S1};
+walk2(B, R, S) ->
+    walk2_apart(B, R, S).
+
+walk2_list([HB | TB], [HR | TR], S, AccB, AccR) ->
+    {CB, CR, S1} = walk2(HB, HR, S),
+    walk2_list(TB, TR, S1, [CB | AccB], [CR | AccR]);
+walk2_list([], [], S, AccB, AccR) ->
+    {lists:reverse(AccB), lists:reverse(AccR), S};
+walk2_list(TB, TR, S, AccB, AccR) ->
+    %% Different lengths, or improper tails.
+    {CB, CR, S1} = walk2_apart(TB, TR, S),
+    {lists:reverse(AccB) ++ CB, lists:reverse(AccR) ++ CR, S1}.
+
+%% Shapes that differ: each side on its own (the check fails anyway).
+walk2_apart(B, R, S) ->
+    {CB, S1} = walk1(b, B, S),
+    {CR, S2} = walk1(r, R, S1),
+    {CB, CR, S2}.
+
+walk1(Side, T, S) when is_pid(T); is_reference(T) ->
+    label(Side, T, S);
+walk1(_Side, T, S) when is_atom(T) ->
+    case lists:member(T, maps:get(nodes, S)) of
+        true -> {'$node', S};
+        false -> {T, S}
+    end;
+walk1(Side, [_ | _] = T, S) ->
     case jinet_diff:is_stacktrace(T) of
-        true -> {'$stack', M};
-        false -> canon_list(T, Nodes, M, [])
+        true -> {'$stack', S};
+        false -> walk1_list(Side, T, S, [])
     end;
-canon(T, Nodes, M) when is_tuple(T) ->
-    {L, M1} = canon_list(tuple_to_list(T), Nodes, M, []),
-    {list_to_tuple(L), M1};
-canon(T, Nodes, M) when is_map(T) ->
-    {L, M1} = canon_list(lists:sort(maps:to_list(T)), Nodes, M, []),
-    {maps:from_list([{K, V} || {K, V} <- L]), M1};
-canon(T, _Nodes, M) ->
-    {T, M}.
+walk1(Side, T, S) when is_tuple(T) ->
+    {L, S1} = walk1_list(Side, tuple_to_list(T), S, []),
+    {list_to_tuple(L), S1};
+walk1(Side, T, S) when is_map(T) ->
+    {L, S1} = walk1_list(Side, lists:sort(maps:to_list(T)), S, []),
+    {maps:from_list(L), S1};
+walk1(_Side, T, S) ->
+    {T, S}.
 
-canon_list([H | T], Nodes, M, Acc) ->
-    {H1, M1} = canon(H, Nodes, M),
-    canon_list(T, Nodes, M1, [H1 | Acc]);
-canon_list([], _Nodes, M, Acc) ->
-    {lists:reverse(Acc), M};
-canon_list(Tail, Nodes, M, Acc) ->
-    %% An improper list.
-    {T1, M1} = canon(Tail, Nodes, M),
-    {lists:reverse(Acc) ++ T1, M1}.
+walk1_list(Side, [H | T], S, Acc) ->
+    {C, S1} = walk1(Side, H, S),
+    walk1_list(Side, T, S1, [C | Acc]);
+walk1_list(_Side, [], S, Acc) ->
+    {lists:reverse(Acc), S};
+walk1_list(Side, Tail, S, Acc) ->
+    {C, S1} = walk1(Side, Tail, S),
+    {lists:reverse(Acc) ++ C, S1}.
 
-placeholder(T, Kind, M) ->
-    case M of
-        #{T := P} -> {P, M};
-        _ -> P = {Kind, map_size(M) + 1},
-             {P, M#{T => P}}
+%% Term T's label on Side: the one it has, else a new one (on both sides at
+%% once for a term found on both sides, or without Pair).
+label(Side, T, S = #{next := N}) ->
+    Mine = maps:get(Side, S),
+    case Mine of
+        #{T := L} ->
+            {L, S};
+        _ ->
+            L = {kind(T), N},
+            Both = maps:is_key(T, maps:get(shared, S)) orelse
+                not maps:get(pair, S),
+            S1 = case Both of
+                     true -> S#{b := (maps:get(b, S))#{T => L},
+                                r := (maps:get(r, S))#{T => L}};
+                     false -> S#{Side := Mine#{T => L}}
+                 end,
+            {L, S1#{next := N + 1}}
     end.
+
+kind(T) when is_pid(T) -> '$pid';
+kind(_) -> '$ref'.
 
 ctx(Case, Config) ->
     #{'case' => Case, seed => ?config(seed, Config),
