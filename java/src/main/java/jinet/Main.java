@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -88,13 +89,14 @@ public final class Main {
                 ? options.cookie
                 : CookieFile.find(System.getenv());
 
+        // inet_config's work (files, a host lookup through libc) overlaps the node's own start-up
+        CompletableFuture<Resolver> resolver = CompletableFuture.supplyAsync(() -> startResolver(options));
         EpmdLauncher.Handle epmd = EpmdLauncher.ensure(options.epmd);
-        Resolver resolver = startResolver(options);
         JinetNode node = JinetNode.start(JinetNode.options(name, cookie).epmdPort(epmd.port())
                 .dist(distConfig(options)).security(tls.enabled() ? new TlsSecurity(tls) : null));
         // inet is one client of the runtime, exported through the same API as any library's functions
         InetModule.exportTo(node);
-        ResolverModule.exportTo(node, resolver);
+        ResolverModule.exportTo(node, resolver::join);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping {}", node.name());
@@ -106,6 +108,7 @@ public final class Main {
         log.info("node {} registered with {}", node.name(), epmd);
         System.out.println("jinet " + node.name() + " ready");
         System.out.flush();
+        AtomIndices.releaseProbe();
         // Every runtime thread is a daemon; the node lives until a signal ends the JVM.
         new CountDownLatch(1).await();
     }

@@ -26,7 +26,9 @@ import jinet.term.Terms;
  *     {@code {jinet_watch, WatcherPid, Message}}; returns {@code {WatcherPid, MonitorRef}}.
  *     Sending it {@code demonitor} removes the monitor and ends it.</li>
  * <li>{@code idle(Name)}: a new jinet process, registered as {@code Name} unless it is
- *     {@code undefined}, that waits until it is sent {@code {exit, Reason}}; returns its pid.</li>
+ *     {@code undefined}, that waits until it is sent {@code {exit, Reason}}; returns its pid. A
+ *     registered one traps exits, as every registered jinet process (a server) does, so an
+ *     exit signal reaches it as an {@code 'EXIT'} message and only {@code kill} ends it.</li>
  * </ul>
  */
 public final class NodeModule {

@@ -22,9 +22,14 @@ public final class AtomIndices {
     private AtomIndices() {
     }
 
-    /** Starts probing these atoms' indices with the installed erl. */
+    private static final CompletableFuture<Void> RELEASED = new CompletableFuture<>();
+
+    /**
+     * Probes these atoms' indices with the installed erl, once {@link #releaseProbe} is called:
+     * answers that need them wait from now on, and erl does not compete with the node's start.
+     */
     public static void startProbe(List<String> atoms) {
-        probe = CompletableFuture.runAsync(() -> {
+        probe = RELEASED.thenRunAsync(() -> {
             try {
                 Map<String, Integer> found = AtomIndexProbe.probe(atoms, WAIT_SECONDS * 1000);
                 found.forEach(InternalHash::setAtomIndex);
@@ -34,6 +39,11 @@ public final class AtomIndices {
                         e.toString());
             }
         });
+    }
+
+    /** Lets a probe started with {@link #startProbe} run. */
+    public static void releaseProbe() {
+        RELEASED.complete(null);
     }
 
     /** The atom indices to hash with, once the probe has answered. */
