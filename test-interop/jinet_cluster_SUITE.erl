@@ -162,8 +162,21 @@ netns_check() ->
         _ ->
             case sh("ip netns add " ++ Probe) of
                 {0, _} ->
+                    %% ip netns exec needs a mount namespace of its own (it
+                    %% remounts /sys), which fails e.g. in a chroot whose / is
+                    %% not a mount point.
+                    Exec = sh(netns_exec(Probe) ++ " true"),
                     _ = sh("ip netns del " ++ Probe),
-                    ok;
+                    case Exec of
+                        {0, _} ->
+                            ok;
+                        {Rc, Out} ->
+                            {no, lists:flatten(
+                                   io_lib:format("cannot run a program in a "
+                                                 "network namespace (ip netns "
+                                                 "exec: exit ~b: ~ts)",
+                                                 [Rc, string:trim(Out)]))}
+                    end;
                 {Rc, Out} ->
                     {no, lists:flatten(
                            io_lib:format("cannot create a network namespace "
