@@ -39,6 +39,9 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     /** Length prefix, version, 'D' and the atom cache count: what precedes the message's terms. */
     private static final int DIST_HEADER_BYTES = 4 + 3;
     private static final AtomicLong SEQUENCES = new AtomicLong();
+    /** Frames below this size are copied into one buffer per flush; larger ones are written as they are. */
+    private static final int COALESCE_LIMIT = 4096;
+    private static final int BATCH_BUFFER = 8192;
     private static final ByteBuf TICK = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[4]));
 
     private final DistTransport transport;
@@ -183,14 +186,35 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Writes what the senders queued: small frames copied into one buffer, so a burst of replies
+     * costs one write and one flush; large ones (fragments) go as they are.
+     */
     private void drain() {
         drainScheduled.set(false);
+        ByteBuf batch = null;
         ByteBuf frame;
         boolean wrote = false;
         while ((frame = outbox.poll()) != null) {
-            queuedBytes.addAndGet(-frame.readableBytes());
-            channel.write(frame, channel.voidPromise());
+            int n = frame.readableBytes();
+            queuedBytes.addAndGet(-n);
+            if (n >= COALESCE_LIMIT) {
+                if (batch != null) {
+                    channel.write(batch, channel.voidPromise());
+                    batch = null;
+                }
+                channel.write(frame, channel.voidPromise());
+            } else {
+                if (batch == null) {
+                    batch = channel.alloc().ioBuffer(Math.max(n, BATCH_BUFFER));
+                }
+                batch.writeBytes(frame);
+                frame.release();
+            }
             wrote = true;
+        }
+        if (batch != null) {
+            channel.write(batch, channel.voidPromise());
         }
         if (wrote) {
             channel.flush();
