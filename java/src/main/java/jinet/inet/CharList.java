@@ -55,7 +55,14 @@ public final class CharList {
     }
 
     public static CharList ofString(String s) {
-        return ofCodePoints(s.codePoints().toArray());
+        // every call's argument comes through here: no stream, no int[] in between
+        Object[] items = new Object[s.codePointCount(0, s.length())];
+        for (int i = 0, k = 0; i < s.length(); k++) {
+            int cp = s.codePointAt(i);
+            items[k] = (long) cp;
+            i += Character.charCount(cp);
+        }
+        return new CharList(items, true);
     }
 
     /** A term that is no list at all (an atom, a binary, a tuple...). */
