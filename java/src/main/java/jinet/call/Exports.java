@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Exports implements Exporter {
     private static final Logger log = LoggerFactory.getLogger(Exports.class);
-    private final Map<String, Entry> functions = new ConcurrentHashMap<>();
+    private final Map<Key, Entry> functions = new ConcurrentHashMap<>();
 
     private static final class Entry {
         final ErlFunction function;
@@ -96,7 +96,15 @@ public final class Exports implements Exporter {
         return Terms.list(Terms.tuple(module, function, args, Terms.NIL));
     }
 
-    private static String key(String module, String name, int arity) {
-        return module + ':' + name + '/' + arity;
+    /** {@code module:name/arity}; looked up on every call, so no string is built for it. */
+    private record Key(String module, String name, int arity) {
+        @Override
+        public String toString() {
+            return module + ':' + name + '/' + arity;
+        }
+    }
+
+    private static Key key(String module, String name, int arity) {
+        return new Key(module, name, arity);
     }
 }
