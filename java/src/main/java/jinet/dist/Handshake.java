@@ -129,7 +129,7 @@ final class Handshake extends ByteToMessageDecoder {
             if (m.readableBytes() < 14) {
                 return fail(ctx, "short send_name");
             }
-            peerFlags = m.readLong();
+            peerFlags = DistFlags.expandMandatory(m.readLong());
             m.readInt(); // the peer's creation: this node keeps no pids of earlier incarnations
             nameLength = m.readUnsignedShort();
         } else {
@@ -137,7 +137,7 @@ final class Handshake extends ByteToMessageDecoder {
                 return fail(ctx, "short send_name");
             }
             m.readUnsignedShort(); // version
-            peerFlags = m.readUnsignedInt();
+            peerFlags = DistFlags.expandMandatory(m.readUnsignedInt());
             nameLength = m.readableBytes();
         }
         if (nameLength != m.readableBytes()) {
@@ -148,6 +148,8 @@ final class Handshake extends ByteToMessageDecoder {
             return fail(ctx, "not a node name");
         }
         if ((peerFlags & DistFlags.MANDATORY) != DistFlags.MANDATORY) {
+            // dist_util's check_dflags tells a connecting node why before it closes
+            write(ctx, status(ctx, "not_allowed"));
             return fail(ctx, name + " lacks mandatory distribution flags");
         }
         peerName = name;
@@ -245,7 +247,7 @@ final class Handshake extends ByteToMessageDecoder {
         if (m.readableBytes() < 18) {
             return fail(ctx, "short challenge");
         }
-        peerFlags = m.readLong();
+        peerFlags = DistFlags.expandMandatory(m.readLong());
         int peerChallenge = m.readInt();
         m.readInt(); // the peer's creation
         int nameLength = m.readUnsignedShort();
