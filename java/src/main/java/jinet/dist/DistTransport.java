@@ -244,8 +244,11 @@ public final class DistTransport implements AutoCloseable {
             if (yieldedDials.contains(node)) {
                 cf.channel().close();
             }
+            Channel ch = cf.channel();
             cf.addListener(done -> {
-                if (!done.isSuccess()) {
+                // A connect this node gave up for the peer's own attempt (closed while pending, taken
+                // out of dialledChannels by admit) has not failed: the peer's connection completes the dial
+                if (!done.isSuccess() && !yieldedDials.contains(node) && dialledChannels.get(node) == ch) {
                     failDial(node, f, done.cause());
                 }
             });

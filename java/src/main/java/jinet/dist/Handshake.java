@@ -43,6 +43,8 @@ final class Handshake extends ByteToMessageDecoder {
     private boolean yielded;
     /** An acceptor that admitted the peer: the transport counts it as that peer's connection in the making. */
     private boolean inbound;
+    /** An initiator's send_name is out. */
+    private boolean nameSent;
 
     /** 2 over TCP; over TLS, OTP frames the handshake with 4-byte lengths, as the connection after it. */
     private final int lengthBytes;
@@ -54,6 +56,8 @@ final class Handshake extends ByteToMessageDecoder {
         this.initiator = expectedPeer != null;
         this.expectedPeer = expectedPeer;
         this.state = initiator ? State.AWAIT_STATUS : State.AWAIT_NAME;
+        // Known from the start: a dial closed before it connects must still be reported for its node
+        this.peerName = expectedPeer;
     }
 
     @Override
@@ -67,8 +71,8 @@ final class Handshake extends ByteToMessageDecoder {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (initiator && peerName == null) {
-            peerName = expectedPeer;
+        if (initiator && !nameSent) {
+            nameSent = true;
             sendName(ctx);
         }
     }
