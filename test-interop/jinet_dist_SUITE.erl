@@ -23,6 +23,10 @@
 %% jinet_node:watch/2 and jinet_node:idle/1; the node event recorder) are
 %% exported from this module, loaded there with -pa.
 %%
+%% A difference from BEAM that is known and not yet fixed outside the
+%% transport (verdict/5's Known) is printed as KNOWN DIFFERENCE and does not
+%% fail the case; any other difference does.
+%%
 %% With JINET_STANDIN=beam the suite is skipped (jinet_node is jinet's own);
 %% $JINET_NODE is ignored: the node must run with this suite's flags.
 -module(jinet_dist_SUITE).
@@ -45,6 +49,8 @@
 %% OTP 25's MANDATORY_DFLAGS_25 (dist.hrl), which DFLAG_MANDATORY_25_DIGEST
 %% stands for.
 -define(MANDATORY_25, 16#1070f94).
+-define(PING_IN_FLIGHT, "ping of V over its connection, V stopped: answer, "
+        "within 1 s of the node reporting V down").
 
 suite() ->
     [{timetrap, {minutes, 3}}].
@@ -136,7 +142,8 @@ end_per_testcase(Case, Config) ->
 java_opts() ->
     Old = os:getenv("JINET_JAVA_OPTS", ""),
     [{"JINET_JAVA_OPTS",
-      Old ++ " -Dorg.slf4j.simpleLogger.log.jinet.dist.Handshake=debug"}].
+      Old ++ " -Dorg.slf4j.simpleLogger.log.jinet.dist.Handshake=debug"
+      " -Dorg.slf4j.simpleLogger.log.jinet.dist.DistTransport=debug"}].
 
 %% {Admission, Count} of the send_names from nodes named Prefix* in the
 %% jinet node's log.
@@ -414,6 +421,11 @@ simultaneous_round(S, SPid, {XPeer, X}, XPids, I) ->
                               end || Who <- [node, x]]),
     timer:sleep(150),
     Up = sockets_between(XPid, SPid),
+    Up =:= {1, 1} orelse
+        jinet_diff:log("round ~b, ~p and ~p: sockets ~p; established "
+                       "{local port, remote port} of each: ~p",
+                       [I, S, X, Up, {endpoints(XPid, tcp_entries()),
+                                      endpoints(SPid, tcp_entries())}]),
     UpEvents = events(XPeer, S),
     true = pcall(XPeer, erlang, disconnect_node, [S]),
     Down = wait_sockets(XPid, SPid, {0, 0}, 3000),
@@ -527,8 +539,23 @@ ticks(Config) ->
         Early = receive_all(0),
         Stop = now_ms(),
         "" = os:cmd("kill -STOP " ++ VPid),
+        %% Pings of V over the connections that are still up: the answer
+        %% never comes; on BEAM the connection's loss ends the call (pang).
+        Self = self(),
+        spawn(fun() ->
+                      Self ! {pings_in_flight,
+                              parallel([fun() -> timed(fun() -> rpc:call(
+                                                                  N, net_adm, ping, [V],
+                                                                  ?TICKTIME * 1250 + 2000)
+                                                       end)
+                                        end || N <- [P, J]])}
+              end),
         Downs = receive_downs([{WP, beam}, {WJ, jinet}], Stop,
                               (2 * ?TICKTIME + 2) * 1000),
+        [{ok, {FlightMsP, FlightP}}, {ok, {FlightMsJ, FlightJ}}] =
+            receive {pings_in_flight, IF} -> IF
+            after (2 * ?TICKTIME + 5) * 1000 -> ct:fail(pings_in_flight_lost)
+            end,
         %% V is still stopped: its port answers, its handshake does not.
         PingWhileStopped =
             parallel([fun() -> timed(fun() -> rpc:call(N, net_adm, ping, [V],
@@ -543,10 +570,16 @@ ticks(Config) ->
             "~p ms by BEAM, ~p ms by jinet (bound for jinet ~b ms); ping of "
             "the stopped node: BEAM ~p in ~b ms, jinet ~p in ~b ms",
             [?TICKTIME, MsP, MsJ, Bound, PangP, PingMsP, PangJ, PingMsJ]),
+        say("ticks: ping of V sent on the connection just before it was lost: "
+            "BEAM ~p after ~b ms, jinet ~p after ~b ms",
+            [FlightP, FlightMsP, FlightJ, FlightMsJ]),
+        InTime = fun(FMs, DMs) -> is_integer(DMs) andalso FMs =< DMs + 1000 end,
         ct:comment("down after ~p ms (BEAM) / ~p ms (jinet)", [MsP, MsJ]),
         Within = fun(Ms) -> is_integer(Ms) andalso Ms =< Bound end,
         verdict(ticks, Config, [P, J, V],
-                [{"after 3 x net_ticktime idle: V still connected to the node",
+                [{?PING_IN_FLIGHT, {FlightP, InTime(FlightMsP, MsP)},
+                  {FlightJ, InTime(FlightMsJ, MsJ)}},
+                 {"after 3 x net_ticktime idle: V still connected to the node",
                   lists:member(P, Hidden), lists:member(J, Hidden)},
                  {"V saw no nodedown of the node while idle",
                   [E || {nodedown, N} = E <- VEvents, N =:= P],
@@ -570,7 +603,11 @@ ticks(Config) ->
                       {'DOWN', _, process, _, Why} -> Why;
                       Other -> Other
                   end},
-                 {"rpc:call afterwards", rpc_ok(P), rpc_ok(J)}])
+                 {"rpc:call afterwards", rpc_ok(P), rpc_ok(J)}],
+                [{?PING_IN_FLIGHT, {{badrpc, timeout}, false},
+                  "jinet's net_adm:ping (jinet.call.NetAdm) does not monitor "
+                  "{net_kernel, Node}: when the connection is lost before the "
+                  "answer, it waits 60 s instead of answering pang"}])
     after
         os:cmd("kill -CONT " ++ VPid),
         stop_beams(Vs)
@@ -616,6 +653,7 @@ garbage_input(Config) ->
                   Port = dist_port(S),
                   Idle = new_idle(S, ds_probe_target),
                   Mon = erlang:monitor(process, Idle),
+                  Events = node_events_start(S),
                   Runs = [fun() -> probe(S, Port, Pr) end || Pr <- Probes],
                   Self = self(),
                   During = spawn(fun() ->
@@ -634,9 +672,9 @@ garbage_input(Config) ->
                   Idle ! {exit, done},
                   {[O || {ok, O} <- Outcomes] ++
                        [{crashed, E} || {'EXIT', E} <- Outcomes],
-                   DuringRpc, Arrived, rpc_ok(S)}
+                   DuringRpc, Arrived, rpc_ok(S), node_events_stop(Events)}
           end,
-    [{ok, {BO, BD, BA, BAfter}}, {ok, {RO, RD, RA, RAfter}}] =
+    [{ok, {BO, BD, BA, BAfter, BEv}}, {ok, {RO, RD, RA, RAfter, REv}}] =
         parallel([fun() -> Run(P) end, fun() -> Run(J) end]),
     jinet_diff:log("garbage_input: {probe, outcome, ms, what the node sent "
                    "first}~nBEAM:~n~tp~njinet:~n~tp", [BO, RO]),
@@ -655,6 +693,8 @@ garbage_input(Config) ->
                  || {{Name, OR, _, _}, {Name, _, _, Expected}}
                         <- lists:zip(RO, Probes)] ++
                 [{"rpc:call while the probes run", BD, RD},
+                 {"the test node's connection to the node: events meanwhile",
+                  BEv, REv},
                  {"the valid message arrived: 'DOWN' reason", BA, RA},
                  {"rpc:call afterwards", BAfter, RAfter}]).
 
@@ -695,6 +735,12 @@ probes() ->
       {flags, Digest bor (fake_flags() band bnot ?MANDATORY_25)}, open},
      {"handshake, flags without FUN_TAGS", post, {flags, NoFunTags},
       {refused, {status, "not_allowed"}}},
+     {"handshake, challenge_reply with another cookie", post,
+      {cookie, "not" ++ atom_to_list(erlang:get_cookie())},
+      {refused, no_ack}},
+     {"send_name with the test node's name (connected)", post,
+      {name, hd(string:split(atom_to_list(node()), "@"))},
+      {refused, {status, "alive"}}},
      {"frame of random bytes", post, random_frame, closed},
      {"frame announcing 2 GiB", post, frame_2gib, closed},
      {"truncated frame", post, truncated_frame, closed},
@@ -737,12 +783,17 @@ probe(_S, Port, {Name, pre, Bytes, _}) ->
 probe(_S, Port, {Name, post, What, _}) ->
     FakeName = "dsprobe_" ++ integer_to_list(
                                 erlang:unique_integer([positive])),
-    Flags = case What of
-                {flags, F} -> F;
-                _ -> fake_flags()
-            end,
+    Opts = case What of
+               {flags, F} -> #{flags => F};
+               {cookie, C} -> #{cookie => C};
+               {name, N} -> #{name => N};
+               _ -> #{}
+           end,
     T00 = now_ms(),
-    case handshake(Port, FakeName, Flags) of
+    case handshake(Port, maps:get(name, Opts, FakeName),
+                   maps:get(flags, Opts, fake_flags()),
+                   maps:get(cookie, Opts, atom_to_list(erlang:get_cookie())))
+    of
         {ok, Sock, Creation} ->
             Me = fake_pid(list_to_binary(FakeName ++ "@" ++ host()), Creation),
             {Bytes, Ticks, Window} = post_bytes(What, Me),
@@ -758,7 +809,7 @@ probe(_S, Port, {Name, post, What, _}) ->
 %% {Bytes, SendTicks, WindowMs}.
 post_bytes(ticks, _Me) ->
     {<<0:32>>, true, 2000};
-post_bytes({flags, _}, _Me) ->
+post_bytes({_Option, _}, _Me) ->
     {<<0:32>>, true, 2000};
 post_bytes(valid_message, Me) ->
     %% REG_SEND {6, From, '', ds_probe_target} of {exit, probe_ok}.
@@ -804,9 +855,8 @@ fake_pid(Node, Creation) ->
 
 %% The OTP 23 handshake as an initiator, with our cookie; the socket is then
 %% raw. {ok, Socket, OurCreation} | {error, {status, Status} | Other}.
-handshake(Port, Name, Flags) ->
+handshake(Port, Name, Flags, Cookie) ->
     Creation = 1,
-    Cookie = atom_to_list(erlang:get_cookie()),
     Full = list_to_binary(Name ++ "@" ++ host()),
     {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port,
                               [binary, {packet, 2}, {active, false},
@@ -871,6 +921,28 @@ keep(Got, _B) when byte_size(Got) >= 64 -> Got;
 keep(Got, B) ->
     All = <<Got/binary, B/binary>>,
     binary:part(All, 0, min(64, byte_size(All))).
+
+%% A process here recording nodeup/nodedown of S (any type) until
+%% node_events_stop/1.
+node_events_start(S) ->
+    Self = self(),
+    Pid = spawn(fun() ->
+                        ok = net_kernel:monitor_nodes(true, [{node_type, all}]),
+                        Self ! {self(), ready},
+                        node_events_loop(S, [])
+                end),
+    receive {Pid, ready} -> Pid end.
+
+node_events_loop(S, Acc) ->
+    receive
+        {Ev, S, _} -> node_events_loop(S, [Ev | Acc]);
+        {stop, From} -> From ! {self(), lists:reverse(Acc)};
+        _ -> node_events_loop(S, Acc)
+    end.
+
+node_events_stop(Pid) ->
+    Pid ! {stop, self()},
+    receive {Pid, Evs} -> Evs after ?T -> no_answer end.
 
 %%--------------------------------------------------------------------
 %% 5. Half-open connections
@@ -1131,12 +1203,28 @@ parallel(Funs) ->
 %% (Nodes -> '$node', pids and references -> numbered placeholders in order
 %% of appearance); every difference is logged and printed, and fails the
 %% case.
-verdict(Case, _Config, Nodes, Checks) ->
+verdict(Case, Config, Nodes, Checks) ->
+    verdict(Case, Config, Nodes, Checks, []).
+
+%% Known: [{What, JinetValue, Why}], differences from BEAM known and not yet
+%% fixed: when jinet's answer to What is JinetValue, the difference is
+%% printed (with Why) and does not fail the case; any other difference does.
+verdict(Case, _Config, Nodes, Checks, Known) ->
     Rows = [{What, canon(B, Nodes), canon(R, Nodes), B, R}
             || {What, B, R} <- Checks],
-    Bad = [Row || {_, CB, CR, _, _} = Row <- Rows, CB =/= CR],
+    Differ = [Row || {_, CB, CR, _, _} = Row <- Rows, CB =/= CR],
+    KnownHere = [{W, Why} || {W, _, CR, _, _} <- Differ,
+                             {KW, KV, Why} <- Known,
+                             KW =:= W, canon(KV, Nodes) =:= CR],
+    Bad = [Row || {W, _, _, _, _} = Row <- Differ,
+                  not lists:keymember(W, 1, KnownHere)],
+    [begin
+         say("~p: KNOWN DIFFERENCE, not counted as a failure: ~ts~n  (~ts)",
+             [Case, W, Why]),
+         ct:comment("known difference: ~ts", [W])
+     end || {W, Why} <- KnownHere],
     jinet_diff:record(atom_to_list(Case), length(Rows),
-                      length(Rows) - length(Bad)),
+                      length(Rows) - length(Differ)),
     jinet_diff:log("~p: ~b checks~n~ts",
                    [Case, length(Rows),
                     [io_lib:format("~ts~n  BEAM:  ~tP~n  jinet: ~tP~n",
