@@ -374,7 +374,8 @@ simultaneous_connect(Config) ->
                                             XPhi) end,
                               fun() -> Side(J, ?config(jpid, Config), XJlo,
                                             XJhi) end]),
-                Expected = {pong, pong, {1, 1}, [nodeup], {0, 0}, [nodedown]},
+                Expected = {pong, pong, {1, 1}, [nodeup], true, {0, 0},
+                            [nodedown]},
                 Adm = admissions(Config, ["a_dslo_", "zz_dshi_"]),
                 say("simultaneous_connect: jinet answered X's send_name in ~b "
                     "rounds: ~p", [?ROUNDS, Adm]),
@@ -427,12 +428,12 @@ simultaneous_round(S, SPid, {XPeer, X}, XPids, I) ->
                        [I, S, X, Up, {endpoints(XPid, tcp_entries()),
                                       endpoints(SPid, tcp_entries())}]),
     UpEvents = events(XPeer, S),
-    true = pcall(XPeer, erlang, disconnect_node, [S]),
+    Disconnected = pcall(XPeer, erlang, disconnect_node, [S]),
     Down = wait_sockets(XPid, SPid, {0, 0}, 3000),
     timer:sleep(20),
     DownEvents = events(XPeer, S),
-    {maps:get(node, Answers), maps:get(x, Answers), Up, UpEvents, Down,
-     DownEvents}.
+    {maps:get(node, Answers), maps:get(x, Answers), Up, UpEvents, Disconnected,
+     Down, DownEvents}.
 
 busy_wait_us(Us) ->
     End = erlang:monotonic_time(microsecond) + Us,
