@@ -141,7 +141,7 @@ public final class DistTransport implements AutoCloseable {
     /** Listens on {@code port} (0: any) on all addresses, as erl does; returns the port. */
     public int listen(int port) throws IOException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(serverChannelClass)
-                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeLowWaterMark, config.writeHighWaterMark))
