@@ -353,6 +353,7 @@ wait_collected_until(XPeer, Col, N, Deadline) ->
 %% Each round: both pings' answers, the TCP connections between the two
 %% (counted from each side's sockets, /proc), and X's nodeup/nodedown
 %% events. Between two BEAM nodes: pong, pong, one connection, one nodeup.
+%% The disconnect is complete (the node has seen it) before the next round.
 simultaneous_connect(Config) ->
     {P, J} = nodes_of(Config),
     case file:read_file_info("/proc/net/tcp") of
@@ -374,8 +375,8 @@ simultaneous_connect(Config) ->
                                             XPhi) end,
                               fun() -> Side(J, ?config(jpid, Config), XJlo,
                                             XJhi) end]),
-                Expected = {pong, pong, {1, 1}, [nodeup], true, {0, 0},
-                            [nodedown]},
+                Expected = {pong, pong, {1, 1}, [nodeup], true, noconnection,
+                            {0, 0}, [nodedown]},
                 Adm = admissions(Config, ["a_dslo_", "zz_dshi_"]),
                 say("simultaneous_connect: jinet answered X's send_name in ~b "
                     "rounds: ~p", [?ROUNDS, Adm]),
@@ -428,12 +429,21 @@ simultaneous_round(S, SPid, {XPeer, X}, XPids, I) ->
                        [I, S, X, Up, {endpoints(XPid, tcp_entries()),
                                       endpoints(SPid, tcp_entries())}]),
     UpEvents = events(XPeer, S),
+    %% The next round starts once the node itself has seen the connection
+    %% go (its watch of a process on X reports noconnection): each round
+    %% is a simultaneous connect, not a connect racing a disconnect.
+    T = pcall(XPeer, ?MODULE, start_idle, [undefined]),
+    {W, _} = watch_on(S, T, Self),
     Disconnected = pcall(XPeer, erlang, disconnect_node, [S]),
+    Noticed = case receive_watch(W) of
+                  {'DOWN', _, process, T, Why} -> Why;
+                  Other -> Other
+              end,
     Down = wait_sockets(XPid, SPid, {0, 0}, 3000),
     timer:sleep(20),
     DownEvents = events(XPeer, S),
     {maps:get(node, Answers), maps:get(x, Answers), Up, UpEvents, Disconnected,
-     Down, DownEvents}.
+     Noticed, Down, DownEvents}.
 
 busy_wait_us(Us) ->
     End = erlang:monotonic_time(microsecond) + Us,
