@@ -20,11 +20,13 @@ public final class DistFlags {
     public static final long FRAGMENTS = 0x800000;
     public static final long HANDSHAKE_23 = 0x1000000;
     public static final long UNLINK_ID = 0x2000000;
+    /** OTP 25's shorthand for all of {@link #MANDATORY}: a peer may send it instead of them. */
+    public static final long MANDATORY_25_DIGEST = 0x4000000;
     public static final long SPAWN = 1L << 32;
 
-    /** What OTP 25 refuses to connect without, in either direction. */
-    public static final long MANDATORY = EXTENDED_REFERENCES | EXTENDED_PIDS_PORTS | UTF8_ATOMS | NEW_FUN_TAGS
-            | BIG_CREATION | NEW_FLOATS | MAP_TAG | EXPORT_PTR_TAG | BIT_BINARIES | HANDSHAKE_23;
+    /** What OTP 25 refuses to connect without, in either direction: dist.hrl's MANDATORY_DFLAGS_25. */
+    public static final long MANDATORY = EXTENDED_REFERENCES | FUN_TAGS | EXTENDED_PIDS_PORTS | UTF8_ATOMS
+            | NEW_FUN_TAGS | BIG_CREATION | NEW_FLOATS | MAP_TAG | EXPORT_PTR_TAG | BIT_BINARIES | HANDSHAKE_23;
 
     /**
      * What jinet offers: a hidden node (no PUBLISHED) that serves monitors, spawn, the unlink
@@ -33,6 +35,11 @@ public final class DistFlags {
      */
     public static final long OFFERED = MANDATORY | DIST_MONITOR | DIST_MONITOR_NAME | FUN_TAGS
             | BIG_SEQTRACE_LABELS | EXIT_PAYLOAD | FRAGMENTS | UNLINK_ID | SPAWN;
+
+    /** A peer's flags as dist_util reads them: the digest flag stands for every mandatory flag. */
+    public static long expandMandatory(long flags) {
+        return (flags & MANDATORY_25_DIGEST) != 0 ? flags | MANDATORY : flags;
+    }
 
     private DistFlags() {
     }

@@ -88,6 +88,8 @@ public final class DistTransport implements AutoCloseable {
     private final Map<String, Channel> dialledChannels = new ConcurrentHashMap<>();
     /** Connects that wait on an inbound handshake and dial only if it fails. */
     private final Map<String, CompletableFuture<DistConnection>> awaitingInbound = new ConcurrentHashMap<>();
+    /** Held while admit decides on a send_name, and while a dial looks for an inbound handshake. */
+    private final Object admissions = new Object();
     private final AtomicInteger pendingHandshakes = new AtomicInteger();
     private final AtomicLong logBudgetSecond = new AtomicLong();
     private final AtomicInteger logBudget = new AtomicInteger();
@@ -139,7 +141,7 @@ public final class DistTransport implements AutoCloseable {
     /** Listens on {@code port} (0: any) on all addresses, as erl does; returns the port. */
     public int listen(int port) throws IOException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(serverChannelClass)
-                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeLowWaterMark, config.writeHighWaterMark))
@@ -200,12 +202,19 @@ public final class DistTransport implements AutoCloseable {
 
     private void dial(String node, CompletableFuture<DistConnection> f) {
         // Inbound first, then the registry: handshakeEnded registers a connection before it
-        // forgets the inbound handshake, so one of the two looks always sees it.
-        if (inbound.containsKey(node)) {
-            awaitingInbound.put(node, f);
-            if (inbound.containsKey(node) || !awaitingInbound.remove(node, f)) {
-                return; // handshakeEnded takes it from here
+        // forgets the inbound handshake, so one of the two looks always sees it. The look at
+        // inbound and admit's look at dialing exclude each other: else a send_name admitted as
+        // plain "ok" (no dial yet) and a dial that missed it (not yet admitted) both go on, and
+        // two connections come up where the peer keeps one.
+        boolean awaiting;
+        synchronized (admissions) {
+            awaiting = inbound.containsKey(node);
+            if (awaiting) {
+                awaitingInbound.put(node, f);
             }
+        }
+        if (awaiting && (inbound.containsKey(node) || !awaitingInbound.remove(node, f))) {
+            return; // handshakeEnded takes it from here
         }
         DistConnection up = connection(node);
         if (up != null) {
@@ -244,8 +253,11 @@ public final class DistTransport implements AutoCloseable {
             if (yieldedDials.contains(node)) {
                 cf.channel().close();
             }
+            Channel ch = cf.channel();
             cf.addListener(done -> {
-                if (!done.isSuccess()) {
+                // A connect this node gave up for the peer's own attempt (closed while pending, taken
+                // out of dialledChannels by admit) has not failed: the peer's connection completes the dial
+                if (!done.isSuccess() && !yieldedDials.contains(node) && dialledChannels.get(node) == ch) {
                     failDial(node, f, done.cause());
                 }
             });
@@ -266,6 +278,12 @@ public final class DistTransport implements AutoCloseable {
     // ---- what handshakes report ----------------------------------------------------------------
 
     Admission admit(String peer, String selfName) {
+        synchronized (admissions) {
+            return admitLocked(peer, selfName);
+        }
+    }
+
+    private Admission admitLocked(String peer, String selfName) {
         Admission a;
         if (connection(peer) != null) {
             a = Admission.ALIVE;

@@ -43,6 +43,8 @@ final class Handshake extends ByteToMessageDecoder {
     private boolean yielded;
     /** An acceptor that admitted the peer: the transport counts it as that peer's connection in the making. */
     private boolean inbound;
+    /** An initiator's send_name is out. */
+    private boolean nameSent;
 
     /** 2 over TCP; over TLS, OTP frames the handshake with 4-byte lengths, as the connection after it. */
     private final int lengthBytes;
@@ -54,6 +56,8 @@ final class Handshake extends ByteToMessageDecoder {
         this.initiator = expectedPeer != null;
         this.expectedPeer = expectedPeer;
         this.state = initiator ? State.AWAIT_STATUS : State.AWAIT_NAME;
+        // Known from the start: a dial closed before it connects must still be reported for its node
+        this.peerName = expectedPeer;
     }
 
     @Override
@@ -67,8 +71,8 @@ final class Handshake extends ByteToMessageDecoder {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (initiator && peerName == null) {
-            peerName = expectedPeer;
+        if (initiator && !nameSent) {
+            nameSent = true;
             sendName(ctx);
         }
     }
@@ -129,7 +133,7 @@ final class Handshake extends ByteToMessageDecoder {
             if (m.readableBytes() < 14) {
                 return fail(ctx, "short send_name");
             }
-            peerFlags = m.readLong();
+            peerFlags = DistFlags.expandMandatory(m.readLong());
             m.readInt(); // the peer's creation: this node keeps no pids of earlier incarnations
             nameLength = m.readUnsignedShort();
         } else {
@@ -137,7 +141,7 @@ final class Handshake extends ByteToMessageDecoder {
                 return fail(ctx, "short send_name");
             }
             m.readUnsignedShort(); // version
-            peerFlags = m.readUnsignedInt();
+            peerFlags = DistFlags.expandMandatory(m.readUnsignedInt());
             nameLength = m.readableBytes();
         }
         if (nameLength != m.readableBytes()) {
@@ -148,6 +152,8 @@ final class Handshake extends ByteToMessageDecoder {
             return fail(ctx, "not a node name");
         }
         if ((peerFlags & DistFlags.MANDATORY) != DistFlags.MANDATORY) {
+            // dist_util's check_dflags tells a connecting node why before it closes
+            write(ctx, status(ctx, "not_allowed"));
             return fail(ctx, name + " lacks mandatory distribution flags");
         }
         peerName = name;
@@ -245,7 +251,7 @@ final class Handshake extends ByteToMessageDecoder {
         if (m.readableBytes() < 18) {
             return fail(ctx, "short challenge");
         }
-        peerFlags = m.readLong();
+        peerFlags = DistFlags.expandMandatory(m.readLong());
         int peerChallenge = m.readInt();
         m.readInt(); // the peer's creation
         int nameLength = m.readUnsignedShort();
