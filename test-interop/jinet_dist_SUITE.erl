@@ -23,10 +23,6 @@
 %% jinet_node:watch/2 and jinet_node:idle/1; the node event recorder) are
 %% exported from this module, loaded there with -pa.
 %%
-%% A difference from BEAM that is known and not yet fixed outside the
-%% transport (verdict/5's Known) is printed as KNOWN DIFFERENCE and does not
-%% fail the case; any other difference does.
-%%
 %% With JINET_STANDIN=beam the suite is skipped (jinet_node is jinet's own);
 %% $JINET_NODE is ignored: the node must run with this suite's flags.
 -module(jinet_dist_SUITE).
@@ -614,11 +610,7 @@ ticks(Config) ->
                       {'DOWN', _, process, _, Why} -> Why;
                       Other -> Other
                   end},
-                 {"rpc:call afterwards", rpc_ok(P), rpc_ok(J)}],
-                [{?PING_IN_FLIGHT, {{badrpc, timeout}, false},
-                  "jinet's net_adm:ping (jinet.call.NetAdm) does not monitor "
-                  "{net_kernel, Node}: when the connection is lost before the "
-                  "answer, it waits 60 s instead of answering pang"}])
+                 {"rpc:call afterwards", rpc_ok(P), rpc_ok(J)}])
     after
         os:cmd("kill -CONT " ++ VPid),
         stop_beams(Vs)
@@ -1219,28 +1211,12 @@ parallel(Funs) ->
 %% (Nodes -> '$node', pids and references -> numbered placeholders in order
 %% of appearance); every difference is logged and printed, and fails the
 %% case.
-verdict(Case, Config, Nodes, Checks) ->
-    verdict(Case, Config, Nodes, Checks, []).
-
-%% Known: [{What, JinetValue, Why}], differences from BEAM known and not yet
-%% fixed: when jinet's answer to What is JinetValue, the difference is
-%% printed (with Why) and does not fail the case; any other difference does.
-verdict(Case, _Config, Nodes, Checks, Known) ->
+verdict(Case, _Config, Nodes, Checks) ->
     Rows = [{What, canon(B, Nodes), canon(R, Nodes), B, R}
             || {What, B, R} <- Checks],
-    Differ = [Row || {_, CB, CR, _, _} = Row <- Rows, CB =/= CR],
-    KnownHere = [{W, Why} || {W, _, CR, _, _} <- Differ,
-                             {KW, KV, Why} <- Known,
-                             KW =:= W, canon(KV, Nodes) =:= CR],
-    Bad = [Row || {W, _, _, _, _} = Row <- Differ,
-                  not lists:keymember(W, 1, KnownHere)],
-    [begin
-         say("~p: KNOWN DIFFERENCE, not counted as a failure: ~ts~n  (~ts)",
-             [Case, W, Why]),
-         ct:comment("known difference: ~ts", [W])
-     end || {W, Why} <- KnownHere],
+    Bad = [Row || {_, CB, CR, _, _} = Row <- Rows, CB =/= CR],
     jinet_diff:record(atom_to_list(Case), length(Rows),
-                      length(Rows) - length(Differ)),
+                      length(Rows) - length(Bad)),
     jinet_diff:log("~p: ~b checks~n~ts",
                    [Case, length(Rows),
                     [io_lib:format("~ts~n  BEAM:  ~tP~n  jinet: ~tP~n",

@@ -21,7 +21,7 @@ import jinet.term.Terms;
 public final class NetAdm {
     private static final OtpErlangAtom PONG = Terms.atom("pong");
     private static final OtpErlangAtom PANG = Terms.atom("pang");
-    /** A connected node's net_kernel answers at once; this only bounds a peer that went silent. */
+    /** A connected node's net_kernel answers at once, or the monitor fires; this bounds the rest. */
     private static final long ANSWER_MILLIS = 60_000;
 
     private NetAdm() {
@@ -57,12 +57,15 @@ public final class NetAdm {
                 if (t instanceof OtpErlangTuple && ((OtpErlangTuple) t).arity() == 2
                         && tag.equals(((OtpErlangTuple) t).elementAt(0))) {
                     answer.complete(Terms.isAtom(((OtpErlangTuple) t).elementAt(1), "yes"));
+                } else if (t instanceof OtpErlangTuple && Terms.isAtom(((OtpErlangTuple) t).elementAt(0), "DOWN")) {
+                    answer.complete(false); // net_kernel there is gone, or the connection: pang, as gen:call gives
                 }
             } catch (OtpErlangDecodeException e) {
                 answer.complete(false);
             }
         });
         try {
+            asker.monitor("net_kernel", other);
             asker.send("net_kernel", other, Terms.tuple(Terms.atom("$gen_call"), Terms.tuple(asker.pid(), tag),
                     Terms.tuple(Terms.atom("is_auth"), Terms.atom(node.name()))));
             return answer.get(ANSWER_MILLIS, TimeUnit.MILLISECONDS);

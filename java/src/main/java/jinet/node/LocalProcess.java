@@ -89,6 +89,11 @@ public final class LocalProcess implements Runnable {
         return node.monitor(this, target);
     }
 
+    /** {@code erlang:monitor(process, {Name, Node})}, a registered process here or on another node. */
+    public OtpErlangRef monitor(String regName, String nodeName) {
+        return node.monitor(this, regName, nodeName);
+    }
+
     public void demonitor(OtpErlangRef ref) {
         node.demonitor(this, ref);
     }

@@ -52,13 +52,17 @@ public final class Node implements DistListener {
     /** A monitor a local process holds on another process. */
     private static final class OwnMonitor {
         final LocalProcess watcher;
+        /** A pid, or a registered name on {@link #targetNode}. */
         final OtpErlangObject target;
         final String targetNode;
+        /** What the 'DOWN' names: the pid, or {@code {Name, Node}}. */
+        final OtpErlangObject shown;
 
-        OwnMonitor(LocalProcess watcher, OtpErlangObject target, String targetNode) {
+        OwnMonitor(LocalProcess watcher, OtpErlangObject target, String targetNode, OtpErlangObject shown) {
             this.watcher = watcher;
             this.target = target;
             this.targetNode = targetNode;
+            this.shown = shown;
         }
     }
 
@@ -222,7 +226,7 @@ public final class Node implements DistListener {
             for (OtpErlangRef ref : refs) {
                 OwnMonitor m = ownMonitors.remove(ref);
                 if (m != null && m.watcher.removeOwnMonitor(ref)) {
-                    deliverDown(m.watcher, ref, m.target, NOCONNECTION);
+                    deliverDown(m.watcher, ref, m.shown, NOCONNECTION);
                 }
             }
         }
@@ -273,10 +277,9 @@ public final class Node implements DistListener {
             }
             return true;
         };
-        handlers[Control.MONITOR_P_EXIT] = (c, t, p) -> onMonitorExit(t.elementAt(1), (OtpErlangRef) t.elementAt(3),
-                t.elementAt(4));
-        handlers[Control.PAYLOAD_MONITOR_P_EXIT] = (c, t, p) -> onMonitorExit(t.elementAt(1),
-                (OtpErlangRef) t.elementAt(3), p.decode());
+        handlers[Control.MONITOR_P_EXIT] = (c, t, p) -> onMonitorExit((OtpErlangRef) t.elementAt(3), t.elementAt(4));
+        handlers[Control.PAYLOAD_MONITOR_P_EXIT] = (c, t, p) -> onMonitorExit((OtpErlangRef) t.elementAt(3),
+                p.decode());
         handlers[Control.SPAWN_REQUEST] = this::onSpawnRequest;
         handlers[Control.SPAWN_REQUEST_TT] = this::onSpawnRequest;
         handlers[Control.SPAWN_REPLY] = (c, t, p) -> true; // this node makes no spawn requests
@@ -338,12 +341,12 @@ public final class Node implements DistListener {
         tie(p, watcher.node());
     }
 
-    private boolean onMonitorExit(OtpErlangObject from, OtpErlangRef ref, OtpErlangObject reason) {
+    private boolean onMonitorExit(OtpErlangRef ref, OtpErlangObject reason) {
         OwnMonitor m = ownMonitors.remove(ref);
         if (m != null) {
             untieMonitor(m.targetNode, ref);
             if (m.watcher.removeOwnMonitor(ref)) {
-                deliverDown(m.watcher, ref, from, reason);
+                deliverDown(m.watcher, ref, m.shown, reason);
             }
         }
         return true;
@@ -481,28 +484,40 @@ public final class Node implements DistListener {
     }
 
     OtpErlangRef monitor(LocalProcess watcher, OtpErlangPid target) {
+        return monitor(watcher, target, target.node(), target);
+    }
+
+    /** {@code erlang:monitor(process, {Name, Node})}: 'DOWN' names the process as {@code {Name, Node}}. */
+    OtpErlangRef monitor(LocalProcess watcher, String regName, String nodeName) {
+        OtpErlangAtom atom = Terms.atom(regName);
+        return monitor(watcher, atom, nodeName, Terms.tuple(atom, Terms.atom(nodeName)));
+    }
+
+    /** {@code target} is a pid or a registered name on {@code targetNode}; {@code shown} is what 'DOWN' names. */
+    private OtpErlangRef monitor(LocalProcess watcher, OtpErlangObject target, String targetNode,
+                                 OtpErlangObject shown) {
         OtpErlangRef ref = newRef();
         if (!watcher.addOwnMonitor(ref)) {
             return ref;
         }
-        String targetNode = target.node();
+        OtpErlangAtom byName = target instanceof OtpErlangAtom ? (OtpErlangAtom) target : null;
         if (targetNode.equals(name)) {
-            LocalProcess p = processes.get(target);
-            if (p == null || !p.addWatcher(ref, new LocalProcess.Watcher(watcher.pid(), null))) {
+            LocalProcess p = lookup(target);
+            if (p == null || !p.addWatcher(ref, new LocalProcess.Watcher(watcher.pid(), byName))) {
                 watcher.removeOwnMonitor(ref);
-                deliverDown(watcher, ref, target, NOPROC);
+                deliverDown(watcher, ref, shown, NOPROC);
             } else {
-                ownMonitors.put(ref, new OwnMonitor(watcher, target, targetNode));
+                ownMonitors.put(ref, new OwnMonitor(watcher, target, targetNode, shown));
             }
             return ref;
         }
-        ownMonitors.put(ref, new OwnMonitor(watcher, target, targetNode));
+        ownMonitors.put(ref, new OwnMonitor(watcher, target, targetNode, shown));
         ownMonitorsByNode.computeIfAbsent(targetNode, n -> ConcurrentHashMap.newKeySet()).add(ref);
         withConnection(targetNode, c -> c.send(Control.monitor(watcher.pid(), target, ref)), () -> {
             OwnMonitor m = ownMonitors.remove(ref);
             untieMonitor(targetNode, ref);
             if (m != null && watcher.removeOwnMonitor(ref)) {
-                deliverDown(watcher, ref, target, NOCONNECTION);
+                deliverDown(watcher, ref, shown, NOCONNECTION);
             }
         });
         return ref;
@@ -514,7 +529,7 @@ public final class Node implements DistListener {
             return;
         }
         if (m.targetNode.equals(name)) {
-            LocalProcess p = processes.get((OtpErlangPid) m.target);
+            LocalProcess p = lookup(m.target);
             if (p != null) {
                 p.removeWatcher(ref);
             }
@@ -587,7 +602,7 @@ public final class Node implements DistListener {
             if (w.pid.node().equals(name)) {
                 OwnMonitor m = ownMonitors.remove(ref);
                 if (m != null && m.watcher.removeOwnMonitor(ref)) {
-                    deliverDown(m.watcher, ref, who, reason);
+                    deliverDown(m.watcher, ref, m.shown, reason);
                 }
             } else {
                 untie(p, w.pid.node());
@@ -603,7 +618,7 @@ public final class Node implements DistListener {
                 continue;
             }
             if (m.targetNode.equals(name)) {
-                LocalProcess target = processes.get((OtpErlangPid) m.target);
+                LocalProcess target = lookup(m.target);
                 if (target != null) {
                     target.removeWatcher(ref);
                 }
