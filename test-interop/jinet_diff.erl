@@ -45,6 +45,8 @@
          random_ip_tuple/0, ntoa_inputs/1, mapped_inputs/1,
          format_error_inputs/1, manual_posix_atoms/1, fallback_posix_atoms/0,
          random_call/0]).
+%% Scenarios run on a BEAM node and on jinet, compared structurally
+-export([verdict/3, canon_pair/4]).
 %% Other call paths' shapes (rpc:call, erpc), fresh counts, wide tables
 -export([remote_erpc/5, erpc_outcome/1,
          canon_erpc/1, same_erpc/2, compare_erpc/4, stats_restart/0,
@@ -1573,3 +1575,181 @@ say(Format, Args) ->
     log(Format, Args),
     io:format(user, Format ++ "~n", Args).
 
+%%--------------------------------------------------------------------
+%% Scenarios compared structurally
+%%--------------------------------------------------------------------
+
+%% Checks: [{What, BEAM, jinet}], the same scenario run on a BEAM node and
+%% on jinet (Nodes: their names, and other node names to blur), compared
+%% after canon_pair/4 with pairing (stacks, node names, pids
+%% and references: see there); and [{exact, What, Expected, Got}], where
+%% Expected was built in this run (from jinet's own pids, names...) and Got
+%% must hold those very terms (stacks aside). Every difference is logged and
+%% printed, and fails the case.
+verdict(Case, Nodes, Checks) ->
+    Rows = [begin
+                {CB, CR} = case Check of
+                               {exact, _, B, R} -> canon_pair(B, R, [], false);
+                               {_, B, R} -> canon_pair(B, R, Nodes, true)
+                           end,
+                {What, CB, CR, B, R}
+            end || Check <- Checks,
+                   {What, B, R} <- [case Check of
+                                        {exact, W, E, G} -> {W, E, G};
+                                        _ -> Check
+                                    end]],
+    Bad = [Row || {_, CB, CR, _, _} = Row <- Rows, CB =/= CR],
+    record(atom_to_list(Case), length(Rows),
+                      length(Rows) - length(Bad)),
+    log("~p: ~b checks~n~ts",
+                   [Case, length(Rows),
+                    [io_lib:format("~ts~n  BEAM:  ~tP~n  jinet: ~tP~n",
+                                   [W, B, 30, R, 30])
+                     || {W, _, _, B, R} <- Rows]]),
+    case Bad of
+        [] ->
+            ok;
+        _ ->
+            Text = [io_lib:format("~p: ~ts~n  BEAM:  ~ts~n  jinet: ~ts~n",
+                                  [Case, W, show_term(CB), show_term(CR)])
+                    || {W, CB, CR, _, _} <- Bad],
+            io:format(user, "~n~ts", [Text]),
+            log("~ts", [Text]),
+            ct:fail({Case, length(Bad), differ_from_beam,
+                     [W || {W, _, _, _, _} <- Bad]})
+    end.
+
+show_term(T) ->
+    S = lists:flatten(io_lib:format("~tP", [T, 40])),
+    case length(S) > 1500 of
+        true -> lists:sublist(S, 1500) ++ "...";
+        false -> S
+    end.
+
+%% The two sides of a check, canonicalised together so that they are equal
+%% exactly when they have the same structure: stacks (lists of frames) ->
+%% '$stack'; the names in Nodes -> '$node'; every pid and reference -> a
+%% label {'$pid', N} / {'$ref', N}, N counting in order of first appearance
+%% as both sides are walked in parallel. One term has one label, wherever
+%% and on whichever side it appears. With Pair, two different terms that
+%% first appear at the same position (one on each side, both new and neither
+%% appearing on the other side at all: the peer's process and jinet's in the
+%% same role) share a label, so a side equals the other when its pids and
+%% references correspond one to one, position by position. Without Pair,
+%% and for a term found on both sides, only the very same term gets the
+%% same label.
+canon_pair(B, R, Nodes, Pair) ->
+    S0 = #{next => 1, b => #{}, r => #{},
+           shared => maps:with(maps:keys(ids(R, #{})), ids(B, #{})),
+           nodes => Nodes, pair => Pair},
+    {CB, CR, _} = walk2(B, R, S0),
+    {CB, CR}.
+
+%% Pids and references in T, as the keys of a map.
+ids(T, Acc) when is_pid(T); is_reference(T) -> Acc#{T => true};
+ids([H | T], Acc) -> ids(T, ids(H, Acc));
+ids(T, Acc) when is_tuple(T) -> ids(tuple_to_list(T), Acc);
+ids(T, Acc) when is_map(T) -> ids(maps:to_list(T), Acc);
+ids(_, Acc) -> Acc.
+
+%% Both sides at the same position.
+walk2(B, R, S) when (is_pid(B) andalso is_pid(R)) orelse
+                    (is_reference(B) andalso is_reference(R)) ->
+    Pairable = maps:get(pair, S) andalso B =/= R andalso
+        not maps:is_key(B, maps:get(b, S)) andalso
+        not maps:is_key(R, maps:get(r, S)) andalso
+        not maps:is_key(B, maps:get(shared, S)) andalso
+        not maps:is_key(R, maps:get(shared, S)),
+    case Pairable of
+        true ->
+            #{next := N, b := LB, r := LR} = S,
+            L = {id_kind(B), N},
+            {L, L, S#{next := N + 1, b := LB#{B => L}, r := LR#{R => L}}};
+        false ->
+            {CB, S1} = pair_label(b, B, S),
+            {CR, S2} = pair_label(r, R, S1),
+            {CB, CR, S2}
+    end;
+walk2([_ | _] = B, [_ | _] = R, S) ->
+    case {is_stacktrace(B), is_stacktrace(R)} of
+        {true, true} -> {'$stack', '$stack', S};
+        {false, false} -> walk2_list(B, R, S, [], []);
+        _ -> walk2_apart(B, R, S)
+    end;
+walk2(B, R, S) when is_tuple(B), is_tuple(R), tuple_size(B) =:= tuple_size(R) ->
+    {LB, LR, S1} = walk2_list(tuple_to_list(B), tuple_to_list(R), S, [], []),
+    {list_to_tuple(LB), list_to_tuple(LR), S1};
+walk2(B, R, S) when is_map(B), is_map(R), map_size(B) =:= map_size(R) ->
+    {LB, LR, S1} = walk2_list(lists:sort(maps:to_list(B)),
+                              lists:sort(maps:to_list(R)), S, [], []),
+    {maps:from_list(LB), maps:from_list(LR), S1};
+walk2(B, R, S) ->
+    walk2_apart(B, R, S).
+
+walk2_list([HB | TB], [HR | TR], S, AccB, AccR) ->
+    {CB, CR, S1} = walk2(HB, HR, S),
+    walk2_list(TB, TR, S1, [CB | AccB], [CR | AccR]);
+walk2_list([], [], S, AccB, AccR) ->
+    {lists:reverse(AccB), lists:reverse(AccR), S};
+walk2_list(TB, TR, S, AccB, AccR) ->
+    %% Different lengths, or improper tails.
+    {CB, CR, S1} = walk2_apart(TB, TR, S),
+    {lists:reverse(AccB) ++ CB, lists:reverse(AccR) ++ CR, S1}.
+
+%% Shapes that differ: each side on its own (the check fails anyway).
+walk2_apart(B, R, S) ->
+    {CB, S1} = walk1(b, B, S),
+    {CR, S2} = walk1(r, R, S1),
+    {CB, CR, S2}.
+
+walk1(Side, T, S) when is_pid(T); is_reference(T) ->
+    pair_label(Side, T, S);
+walk1(_Side, T, S) when is_atom(T) ->
+    case lists:member(T, maps:get(nodes, S)) of
+        true -> {'$node', S};
+        false -> {T, S}
+    end;
+walk1(Side, [_ | _] = T, S) ->
+    case is_stacktrace(T) of
+        true -> {'$stack', S};
+        false -> walk1_list(Side, T, S, [])
+    end;
+walk1(Side, T, S) when is_tuple(T) ->
+    {L, S1} = walk1_list(Side, tuple_to_list(T), S, []),
+    {list_to_tuple(L), S1};
+walk1(Side, T, S) when is_map(T) ->
+    {L, S1} = walk1_list(Side, lists:sort(maps:to_list(T)), S, []),
+    {maps:from_list(L), S1};
+walk1(_Side, T, S) ->
+    {T, S}.
+
+walk1_list(Side, [H | T], S, Acc) ->
+    {C, S1} = walk1(Side, H, S),
+    walk1_list(Side, T, S1, [C | Acc]);
+walk1_list(_Side, [], S, Acc) ->
+    {lists:reverse(Acc), S};
+walk1_list(Side, Tail, S, Acc) ->
+    {C, S1} = walk1(Side, Tail, S),
+    {lists:reverse(Acc) ++ C, S1}.
+
+%% Term T's label on Side: the one it has, else a new one (on both sides at
+%% once for a term found on both sides, or without Pair).
+pair_label(Side, T, S = #{next := N}) ->
+    Mine = maps:get(Side, S),
+    case Mine of
+        #{T := L} ->
+            {L, S};
+        _ ->
+            L = {id_kind(T), N},
+            Both = maps:is_key(T, maps:get(shared, S)) orelse
+                not maps:get(pair, S),
+            S1 = case Both of
+                     true -> S#{b := (maps:get(b, S))#{T => L},
+                                r := (maps:get(r, S))#{T => L}};
+                     false -> S#{Side := Mine#{T => L}}
+                 end,
+            {L, S1#{next := N + 1}}
+    end.
+
+id_kind(T) when is_pid(T) -> '$pid';
+id_kind(_) -> '$ref'.

@@ -1207,75 +1207,10 @@ parallel(Funs) ->
 %% Comparing and reporting
 %%--------------------------------------------------------------------
 
-%% Checks: [{What, BEAM, jinet}]. Each side is canonicalised on its own
-%% (Nodes -> '$node', pids and references -> numbered placeholders in order
-%% of appearance); every difference is logged and printed, and fails the
-%% case.
+%% Checks, as jinet_diff:verdict/3 takes them (pids and references paired
+%% position by position), between the BEAM peer and jinet.
 verdict(Case, _Config, Nodes, Checks) ->
-    Rows = [{What, canon(B, Nodes), canon(R, Nodes), B, R}
-            || {What, B, R} <- Checks],
-    Bad = [Row || {_, CB, CR, _, _} = Row <- Rows, CB =/= CR],
-    jinet_diff:record(atom_to_list(Case), length(Rows),
-                      length(Rows) - length(Bad)),
-    jinet_diff:log("~p: ~b checks~n~ts",
-                   [Case, length(Rows),
-                    [io_lib:format("~ts~n  BEAM:  ~tP~n  jinet: ~tP~n",
-                                   [W, B, 30, R, 30])
-                     || {W, _, _, B, R} <- Rows]]),
-    case Bad of
-        [] ->
-            ok;
-        _ ->
-            Text = [io_lib:format("~p: ~ts~n  BEAM:  ~ts~n  jinet: ~ts~n",
-                                  [Case, W, show(CB), show(CR)])
-                    || {W, CB, CR, _, _} <- Bad],
-            io:format(user, "~n~ts", [Text]),
-            jinet_diff:log("~ts", [Text]),
-            ct:fail({Case, length(Bad), differ_from_beam,
-                     [W || {W, _, _, _, _} <- Bad]})
-    end.
-
-show(T) ->
-    S = lists:flatten(io_lib:format("~tP", [T, 40])),
-    case length(S) > 1500 of
-        true -> lists:sublist(S, 1500) ++ "...";
-        false -> S
-    end.
-
-canon(T, Nodes) ->
-    {C, _} = canon(T, Nodes, #{}),
-    C.
-
-canon(T, _Nodes, M) when is_pid(T) -> placeholder(T, '$pid', M);
-canon(T, _Nodes, M) when is_reference(T) -> placeholder(T, '$ref', M);
-canon(T, Nodes, M) when is_atom(T) ->
-    case lists:member(T, Nodes) of
-        true -> {'$node', M};
-        false -> {T, M}
-    end;
-canon([_ | _] = T, Nodes, M) ->
-    canon_list(T, Nodes, M, []);
-canon(T, Nodes, M) when is_tuple(T) ->
-    {L, M1} = canon_list(tuple_to_list(T), Nodes, M, []),
-    {list_to_tuple(L), M1};
-canon(T, _Nodes, M) ->
-    {T, M}.
-
-canon_list([H | T], Nodes, M, Acc) ->
-    {H1, M1} = canon(H, Nodes, M),
-    canon_list(T, Nodes, M1, [H1 | Acc]);
-canon_list([], _Nodes, M, Acc) ->
-    {lists:reverse(Acc), M};
-canon_list(Tail, Nodes, M, Acc) ->
-    {T1, M1} = canon(Tail, Nodes, M),
-    {lists:reverse(Acc) ++ T1, M1}.
-
-placeholder(T, Kind, M) ->
-    case M of
-        #{T := P} -> {P, M};
-        _ -> P = {Kind, map_size(M) + 1},
-             {P, M#{T => P}}
-    end.
+    jinet_diff:verdict(Case, Nodes, Checks).
 
 say(Format, Args) ->
     jinet_diff:log(Format, Args),
