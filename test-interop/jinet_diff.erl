@@ -47,6 +47,8 @@
          random_call/0]).
 %% Scenarios run on a BEAM node and on jinet, compared structurally
 -export([verdict/3, canon_pair/4]).
+%% Small process helpers the suites share
+-export([parallel/1, receive_all/1, flush/0]).
 %% Other call paths' shapes (rpc:call, erpc), fresh counts, wide tables
 -export([remote_erpc/5, erpc_outcome/1,
          canon_erpc/1, same_erpc/2, compare_erpc/4, stats_restart/0,
@@ -1506,6 +1508,16 @@ locale_env(Set) ->
 
 norm_call({F, A}) when is_atom(F), is_list(A) -> {inet, F, A};
 norm_call({M, F, A}) when is_atom(M), is_atom(F), is_list(A) -> {M, F, A}.
+
+%% Every message that arrives until none has for Quiet ms, in order.
+receive_all(Quiet) ->
+    receive M -> [M | receive_all(Quiet)]
+    after Quiet -> []
+    end.
+
+%% Drops every message already in the mailbox.
+flush() ->
+    receive _ -> flush() after 0 -> ok end.
 
 %% Runs the funs in processes of their own, side by side:
 %% [{ok, Value} | {'EXIT', Reason}] in the funs' order.

@@ -124,13 +124,13 @@ end_per_suite(Config) ->
 
 init_per_testcase(Case, Config) ->
     jinet_diff:seed_process(?config(seed, Config), Case),
-    flush(),
+    jinet_diff:flush(),
     [{case_start, now_ms()} | Config].
 
 end_per_testcase(Case, Config) ->
     say("jinet_dist_SUITE: ~p took ~b ms",
         [Case, now_ms() - ?config(case_start, Config)]),
-    flush(),
+    jinet_diff:flush(),
     ok.
 
 %% The handshake's debug lines say how jinet admitted each send_name (ok,
@@ -194,7 +194,7 @@ start_beam(Prefix) ->
 
 %% Several at once: [{Peer, Node}], or the case fails (stopping those up).
 start_beams(Prefixes) ->
-    Rs = parallel([fun() -> start_beam(Pr) end || Pr <- Prefixes]),
+    Rs = jinet_diff:parallel([fun() -> start_beam(Pr) end || Pr <- Prefixes]),
     case [{Pe, N} || {ok, {ok, Pe, N}} <- Rs] of
         Up when length(Up) =:= length(Prefixes) -> Up;
         Up ->
@@ -203,7 +203,7 @@ start_beams(Prefixes) ->
     end.
 
 stop_beams(Peers) ->
-    parallel([fun() -> catch peer:stop(Pe) end || {Pe, _} <- Peers]),
+    jinet_diff:parallel([fun() -> catch peer:stop(Pe) end || {Pe, _} <- Peers]),
     ok.
 
 pcall(Peer, M, F, A) ->
@@ -242,7 +242,7 @@ outgoing_and_ping(Config) ->
     [XP, XJ] = Xs = start_beams(["dsxa", "dsxb"]),
     try
         Run = fun(S, {XPeer, X}) -> outgoing_scenario(S, XPeer, X) end,
-        [{ok, B}, {ok, R}] = parallel([fun() -> Run(P, XP) end,
+        [{ok, B}, {ok, R}] = jinet_diff:parallel([fun() -> Run(P, XP) end,
                                        fun() -> Run(J, XJ) end]),
         verdict(outgoing_and_ping, Config, [P, J, element(2, XP),
                                             element(2, XJ)],
@@ -367,7 +367,7 @@ simultaneous_connect(Config) ->
                                    X <- [case I rem 2 of 0 -> Lo; 1 -> Hi end]]
                        end,
                 [{ok, B}, {ok, R}] =
-                    parallel([fun() -> Side(P, ?config(ppid, Config), XPlo,
+                    jinet_diff:parallel([fun() -> Side(P, ?config(ppid, Config), XPlo,
                                             XPhi) end,
                               fun() -> Side(J, ?config(jpid, Config), XJlo,
                                             XJhi) end]),
@@ -543,7 +543,7 @@ ticks(Config) ->
         timer:sleep(Idle),
         Hidden = pcall(VPeer, erlang, nodes, [hidden]),
         VEvents = pcall(VPeer, ?MODULE, recorder_take, []),
-        Early = receive_all(0),
+        Early = jinet_diff:receive_all(0),
         Stop = now_ms(),
         "" = os:cmd("kill -STOP " ++ VPid),
         %% Pings of V over the connections that are still up: the answer
@@ -551,7 +551,7 @@ ticks(Config) ->
         Self = self(),
         spawn(fun() ->
                       Self ! {pings_in_flight,
-                              parallel([fun() -> timed(fun() -> rpc:call(
+                              jinet_diff:parallel([fun() -> timed(fun() -> rpc:call(
                                                                   N, net_adm, ping, [V],
                                                                   ?TICKTIME * 1250 + 2000)
                                                        end)
@@ -565,7 +565,7 @@ ticks(Config) ->
             end,
         %% V is still stopped: its port answers, its handshake does not.
         PingWhileStopped =
-            parallel([fun() -> timed(fun() -> rpc:call(N, net_adm, ping, [V],
+            jinet_diff:parallel([fun() -> timed(fun() -> rpc:call(N, net_adm, ping, [V],
                                                        ?CALL_T) end)
                       end || N <- [P, J]]),
         "" = os:cmd("kill -CONT " ++ VPid),
@@ -663,7 +663,7 @@ garbage_input(Config) ->
                                          timer:sleep(1000),
                                          Self ! {during, rpc_ok(S)}
                                  end),
-                  Outcomes = parallel(Runs),
+                  Outcomes = jinet_diff:parallel(Runs),
                   DuringRpc = receive {during, D} -> D
                               after ?CALL_T -> no_answer
                               end,
@@ -678,7 +678,7 @@ garbage_input(Config) ->
                    DuringRpc, Arrived, rpc_ok(S), node_events_stop(Events)}
           end,
     [{ok, {BO, BD, BA, BAfter, BEv}}, {ok, {RO, RD, RA, RAfter, REv}}] =
-        parallel([fun() -> Run(P) end, fun() -> Run(J) end]),
+        jinet_diff:parallel([fun() -> Run(P) end, fun() -> Run(J) end]),
     jinet_diff:log("garbage_input: {probe, outcome, ms, what the node sent "
                    "first}~nBEAM:~n~tp~njinet:~n~tp", [BO, RO]),
     say("garbage_input: ~ts",
@@ -979,7 +979,7 @@ half_open(Config) ->
                   {Times, DuringRpc, DuringMs, rpc_ok(S)}
           end,
     [{ok, {BT, BD, BDMs, BA}}, {ok, {RT, RD, RDMs, RA}}] =
-        parallel([fun() -> Run(P) end, fun() -> Run(J) end]),
+        jinet_diff:parallel([fun() -> Run(P) end, fun() -> Run(J) end]),
     Closed = fun(Ts) -> [T || {closed, T} <- Ts] end,
     Summary = fun(Ts) ->
                       C = Closed(Ts),
@@ -1187,21 +1187,6 @@ timed(Fun) ->
     V = Fun(),
     {now_ms() - T0, V}.
 
-receive_all(Quiet) ->
-    receive M -> [M | receive_all(Quiet)]
-    after Quiet -> []
-    end.
-
-flush() ->
-    receive _ -> flush() after 0 -> ok end.
-
-%% The funs side by side: [{ok, Value} | {'EXIT', Reason}] in their order.
-parallel(Funs) ->
-    Started = [spawn_monitor(fun() -> exit({done, F()}) end) || F <- Funs],
-    [receive
-         {'DOWN', Mon, process, Pid, {done, V}} -> {ok, V};
-         {'DOWN', Mon, process, Pid, Reason} -> {'EXIT', Reason}
-     end || {Pid, Mon} <- Started].
 
 %%--------------------------------------------------------------------
 %% Comparing and reporting

@@ -138,12 +138,12 @@ end_per_suite(Config) ->
 
 init_per_testcase(Case, Config) ->
     jinet_diff:seed_process(?config(seed, Config), Case),
-    flush(),
+    jinet_diff:flush(),
     Config.
 
 end_per_testcase(_Case, _Config) ->
     process_flag(trap_exit, false),
-    flush(),
+    jinet_diff:flush(),
     ok.
 
 %%--------------------------------------------------------------------
@@ -356,7 +356,7 @@ spawn_request_replies(Config) ->
                    ended(Pid, fun({undef, St}) -> jinet_diff:is_stacktrace(St);
                                  (_) -> false
                               end),
-                   receive_all(?QUIET)}
+                   jinet_diff:receive_all(?QUIET)}
           end},
          {"spawn_link/4 (trapping exits)",
           fun(N) -> trapping(fun() ->
@@ -487,7 +487,7 @@ cast_no_leak(Config) ->
                            erpc:cast(N, inet, parse_ipv4_address, [foo]),
                            erpc:multicast([N, N], nosuchmod, f, []),
                            rpc:cast(N, inet, ntoa, [foo])],
-                      receive_all(?QUIET)
+                      jinet_diff:receive_all(?QUIET)
               end,
     %% 300 casts, a quarter of them watch casts on one target: all 75
     %% watchers must be there and report.
@@ -505,7 +505,7 @@ cast_no_leak(Config) ->
                     V ! {exit, done},
                     Reports = watch_reports(V),
                     {Monitored, length(Reports), lists:usort(Reports),
-                     receive_all(?QUIET)}
+                     jinet_diff:receive_all(?QUIET)}
             end,
     Rest = [{"failing casts bring nothing back", Failing(P), Failing(J)},
             {"300 casts: the 75 watch casts all take effect", Burst(P),
@@ -536,7 +536,7 @@ wait_monitored(V, N, Deadline) ->
 
 %% The watchers' reports of V's exit that arrive (the 'DOWN' reasons).
 watch_reports(V) ->
-    [R || {jinet_watch, _, {'DOWN', _, process, V0, R}} <- receive_all(?QUIET),
+    [R || {jinet_watch, _, {'DOWN', _, process, V0, R}} <- jinet_diff:receive_all(?QUIET),
           V0 =:= V].
 
 %% Many concurrent calls with timeouts of 0..2 ms through erpc, rpc:call,
@@ -579,7 +579,7 @@ timeout_worker(N, Seed, I) ->
     Results = [timeout_call(N, Kind, Tmo, X) || {Kind, Tmo, X} <- Calls],
     Wrong = [W || {wrong, W} <- Results],
     TimedOut = length([t || timeout <- Results]),
-    Stray = receive_all(?QUIET),
+    Stray = jinet_diff:receive_all(?QUIET),
     exit({done, Wrong, Stray, TimedOut}).
 
 timeout_call(N, Kind, Tmo, X) ->
@@ -665,11 +665,11 @@ abandoned_requests_no_leak(Config) ->
                        end,
                 %% The 'DOWN's of the dropped requests arrive (they still
                 %% have their monitors); nothing else does.
-                Msgs = receive_all(?QUIET),
+                Msgs = jinet_diff:receive_all(?QUIET),
                 Downs = [M || {'DOWN', _, process, _, _} = M <- Msgs],
                 Expect = length(Dropped) + erpc:reqids_size(Coll),
                 V ! {exit, gone},
-                Later = receive_all(?QUIET),
+                Later = jinet_diff:receive_all(?QUIET),
                 Reports = [R || {jinet_watch, _, {'DOWN', _, process, V0, R}}
                                     <- Later, V0 =:= V],
                 {ZeroKinds, Wait, length(Downs) =:= Expect, Msgs -- Downs,
@@ -717,7 +717,7 @@ monitor_by_pid(Config) ->
                     R2 = erlang:monitor(process, I),
                     true = erlang:demonitor(R1),
                     I ! {exit, twice},
-                    {wait_down(R2), receive_all(?QUIET)}
+                    {wait_down(R2), jinet_diff:receive_all(?QUIET)}
             end,
     Dead = fun(N) ->
                    I = new_idle(N, undefined),
@@ -838,7 +838,7 @@ demonitor(Config) ->
                            {down, I, Why} -> Why;
                            Other -> Other
                        end,
-                {[D1, D2, D3, D4], Down, receive_all(?QUIET)}
+                {[D1, D2, D3, D4], Down, jinet_diff:receive_all(?QUIET)}
         end,
     verdict(demonitor, Config,
             [{"demonitor by pid, [], [flush], [info], [flush, info]; exit",
@@ -949,7 +949,7 @@ watch_local(Config) ->
                 W2 ! demonitor,
                 W2End = wait_down(W2Mon),
                 V2 ! {exit, boom},
-                After = receive_all(?QUIET),
+                After = jinet_diff:receive_all(?QUIET),
                 {Watched, Dead, W2End, After}
         end,
     {BWatched, BDead, BW2End, BAfter} =
@@ -1048,7 +1048,7 @@ links(Config) ->
                            I = new_idle(N, undefined),
                            true = link(I),
                            I ! {exit, Reason},
-                           receive_all(?QUIET)
+                           jinet_diff:receive_all(?QUIET)
                    end
            end,
     Scenarios =
@@ -1062,14 +1062,14 @@ links(Config) ->
                   link(I), unlink(I),
                   R = erlang:monitor(process, I),
                   I ! {exit, boom},
-                  {wait_down(R), receive_all(?QUIET)}
+                  {wait_down(R), jinet_diff:receive_all(?QUIET)}
           end},
          {"link, unlink, link, exit",
           fun(N) ->
                   I = new_idle(N, undefined),
                   link(I), unlink(I), link(I),
                   I ! {exit, boom},
-                  receive_all(?QUIET)
+                  jinet_diff:receive_all(?QUIET)
           end},
          {"link, link, unlink, exit",
           fun(N) ->
@@ -1077,20 +1077,20 @@ links(Config) ->
                   link(I), link(I), unlink(I),
                   R = erlang:monitor(process, I),
                   I ! {exit, boom},
-                  {wait_down(R), receive_all(?QUIET)}
+                  {wait_down(R), jinet_diff:receive_all(?QUIET)}
           end},
          {"link to a pid that has exited: noproc",
           fun(N) ->
                   D = case N of J -> dead_pid(Config); P -> dead_pid_on(P) end,
                   link(D),
-                  receive_all(?QUIET)
+                  jinet_diff:receive_all(?QUIET)
           end},
          {"linked, exit(Pid, kill): 'EXIT' killed",
           fun(N) ->
                   I = new_idle(N, undefined),
                   link(I),
                   exit(I, kill),
-                  receive_all(?QUIET)
+                  jinet_diff:receive_all(?QUIET)
           end},
          {"exit(Pid, kill) unregistered: killed", exit_scenario(undefined,
                                                                 [kill])},
@@ -1280,7 +1280,7 @@ disconnect(Config) ->
     exit(Holder, kill),
     Victim ! {exit, done},
     [_ = wait_down(R) || {R, X} <- Refs, X =/= Linked],
-    flush(),
+    jinet_diff:flush(),
     verdict(disconnect, Config,
             [{exact, "peer's monitor by pid: 'DOWN' noconnection", noconnection,
               maps:get({peer_down_pid, Mon}, Got, missing)},
@@ -1517,18 +1517,10 @@ wait_down(Ref, Timeout) ->
 
 %% quiet when nothing arrives for QUIET ms, else the messages.
 quiet() ->
-    case receive_all(?QUIET) of
+    case jinet_diff:receive_all(?QUIET) of
         [] -> quiet;
         Ms -> {messages, Ms}
     end.
-
-receive_all(Quiet) ->
-    receive M -> [M | receive_all(Quiet)]
-    after Quiet -> []
-    end.
-
-flush() ->
-    receive _ -> flush() after 0 -> ok end.
 
 %% Fun()'s value, or no_answer_within_5000_ms (the process computing it is
 %% then killed).
