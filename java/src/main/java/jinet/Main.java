@@ -21,6 +21,7 @@ import jinet.dist.tls.TlsSecurity;
 import jinet.epmd.EpmdLauncher;
 import jinet.inet.FunctionClauseException;
 import jinet.inet.InetModule;
+import jinet.socket.SocketService;
 import jinet.inet.nativeres.NativeResolver;
 import jinet.inet.nativeres.PoolConfig;
 import jinet.inet.resolver.InetConfig;
@@ -97,6 +98,7 @@ public final class Main {
         // inet is one client of the runtime, exported through the same API as any library's functions
         InetModule.exportTo(node);
         ResolverModule.exportTo(node, resolver::join);
+        SocketService.start(node.runtime(), node);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping {}", node.name());

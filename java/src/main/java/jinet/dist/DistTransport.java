@@ -130,6 +130,16 @@ public final class DistTransport implements AutoCloseable {
         };
     }
 
+    /** The I/O threads, which the node's other channels (its sockets) share: no thread per socket. */
+    public EventLoopGroup ioGroup() {
+        return group;
+    }
+
+    /** True when the I/O threads run Linux's epoll, false when they fell back to NIO. */
+    public boolean isNative() {
+        return channelClass == EpollSocketChannel.class;
+    }
+
     DistConfig config() {
         return config;
     }

@@ -10,8 +10,10 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -95,6 +97,7 @@ public final class Node implements DistListener {
     private final Map<String, Set<LocalProcess>> tiedProcesses = new ConcurrentHashMap<>();
     private final Map<String, Set<OtpErlangRef>> ownMonitorsByNode = new ConcurrentHashMap<>();
     private final Map<String, Waiters> waiting = new ConcurrentHashMap<>();
+    private final Map<DistConnection, Queue<Runnable>> writableWaiters = new ConcurrentHashMap<>();
     private final ControlHandler[] handlers = new ControlHandler[Control.TAGS];
     private volatile DistTransport transport;
 
@@ -160,6 +163,14 @@ public final class Node implements DistListener {
         return newProcess(handler, false, scheduler);
     }
 
+    /**
+     * A new unregistered process whose turns run on {@code executor}: a socket's process runs on
+     * its channel's I/O thread, so its requests and its channel's events are one ordered stream.
+     */
+    public LocalProcess spawn(ProcessHandler handler, Executor executor) {
+        return newProcess(handler, false, executor);
+    }
+
     /** How many processes are alive: a leak check for tests and operators. */
     public int processCount() {
         return processes.size();
@@ -188,6 +199,47 @@ public final class Node implements DistListener {
         terminate(p, Terms.tuple(Terms.atom("jinet_internal_error"), Terms.atom(e.getClass().getSimpleName())));
     }
 
+    // ---- backpressure --------------------------------------------------------------------------
+
+    /** False while the connection to {@code nodeName} has more queued than its high-water mark. */
+    public boolean isWritableTo(String nodeName) {
+        DistTransport t = transport;
+        DistConnection c = t == null || nodeName.equals(name) ? null : t.connection(nodeName);
+        return c == null || c.isWritable();
+    }
+
+    /**
+     * Runs {@code task} once the connection to {@code nodeName} takes more (or is gone). It may
+     * run at once, or on that connection's I/O thread: the task hands itself back where it belongs.
+     */
+    public void whenWritable(String nodeName, Runnable task) {
+        DistTransport t = transport;
+        DistConnection c = t == null || nodeName.equals(name) ? null : t.connection(nodeName);
+        if (c == null || c.isWritable()) {
+            task.run();
+            return;
+        }
+        writableWaiters.computeIfAbsent(c, k -> new ConcurrentLinkedQueue<>()).add(task);
+        // Queued but not yet written bytes fire no writability event: look again after the drain.
+        c.executor().execute(() -> recheckWritable(c));
+    }
+
+    private void recheckWritable(DistConnection c) {
+        if (!c.isOpen() || c.isWritable()) {
+            Queue<Runnable> q = writableWaiters.remove(c);
+            if (q != null) {
+                q.forEach(Runnable::run);
+            }
+        }
+    }
+
+    @Override
+    public void writabilityChanged(DistConnection connection, boolean writable) {
+        if (writable) {
+            recheckWritable(connection);
+        }
+    }
+
     // ---- the transport's side ------------------------------------------------------------------
 
     @Override
@@ -213,6 +265,7 @@ public final class Node implements DistListener {
     public void disconnected(DistConnection connection) {
         String peer = connection.peer();
         log.debug("disconnected from {}", peer);
+        recheckWritable(connection);
         Set<LocalProcess> tied = tiedProcesses.remove(peer);
         if (tied != null) {
             for (LocalProcess p : tied) {

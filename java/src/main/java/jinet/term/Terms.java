@@ -15,6 +15,8 @@ import java.util.List;
 public final class Terms {
     public static final OtpErlangAtom OK = atom("ok");
     public static final OtpErlangAtom ERROR = atom("error");
+    public static final OtpErlangAtom TRUE = atom("true");
+    public static final OtpErlangAtom FALSE = atom("false");
     public static final OtpErlangList NIL = new OtpErlangList();
 
     private Terms() {
@@ -22,6 +24,10 @@ public final class Terms {
 
     public static OtpErlangAtom atom(String name) {
         return new OtpErlangAtom(name);
+    }
+
+    public static OtpErlangAtom bool(boolean b) {
+        return b ? TRUE : FALSE;
     }
 
     public static OtpErlangTuple tuple(OtpErlangObject... elements) {

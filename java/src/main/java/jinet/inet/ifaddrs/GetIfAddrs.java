@@ -1,5 +1,7 @@
 package jinet.inet.ifaddrs;
 
+import jinet.inet.Errno;
+
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;

@@ -32,6 +32,8 @@ public interface Libc extends Library {
 
     void freelocale(Pointer locale);
 
+    String strerror(int errnum);
+
     int open(byte[] path, int flags) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;

@@ -1,7 +1,7 @@
-package jinet.inet.ifaddrs;
+package jinet.inet;
 
 /** Linux errno numbers to the atoms BEAM's erl_errno_id gives them. */
-final class Errno {
+public final class Errno {
     private static final String[] NAMES = new String[134];
 
     static {
@@ -32,7 +32,7 @@ final class Errno {
     }
 
     /** The atom's name; BEAM's "unknown" for numbers it has no name for. */
-    static String name(int errno) {
+    public static String name(int errno) {
         return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "unknown";
     }
 }

@@ -1,0 +1,128 @@
+%% @doc What jinet's socket modules (jinet_tcp, jinet6_tcp, jinet_local_tcp,
+%% jinet_udp, jinet6_udp, jinet_local_udp) have in common: the client side of
+%% sockets that live on a jinet node.
+%%
+%% A socket is `{'$inet', Module, Pid}': Module is the family module that made
+%% it, so gen_tcp, gen_udp and inet call that module back on this node (OTP's
+%% module-socket hook); Pid is the socket's process on the jinet node. All
+%% socket semantics are the node's: this module only carries requests there
+%% as gen_server calls and turns the node's answer into a return or an exit.
+%% A socket whose process is gone is a closed socket, and is answered here as
+%% inet answers for a closed port.
+%%
+%% Deliveries ({tcp, S, Data}, {tcp_closed, S}, {udp, S, IP, Port, Data}, ...)
+%% come straight from the socket's process to its owner.
+-module(jinet_sock).
+-compile({no_auto_import, [node/1, monitor/1]}).
+
+-export([node/1, strip/1, create/3, call/3, controlling_process/3,
+         getaddrs/4, getserv/2, timeout_ms/1, monitor/1, cancel_monitor/1,
+         socket_to_list/1]).
+
+%% The node that hosts sockets made with these options.
+node(Opts) ->
+    case lists:keyfind(jinet_node, 1, Opts) of
+        {jinet_node, N} when is_atom(N) -> N;
+        _ -> jinet:node()
+    end.
+
+%% Options without the ones that only choose the node or the module.
+strip(Opts) when is_list(Opts) ->
+    [O || O <- Opts, not is_tuple(O) orelse
+              (element(1, O) =/= jinet_node andalso element(1, O) =/= tcp_module
+               andalso element(1, O) =/= udp_module)];
+strip(Opts) ->
+    Opts.
+
+%% A request that makes a socket (connect, listen, open): the caller becomes
+%% the socket's owner.
+create(Module, Opts, Request) ->
+    Node = node(Opts),
+    reply(call_server({jinet_sockets, Node}, {Module, Request}), closed_reply(Request)).
+
+%% A request on socket S.
+call({'$inet', _, Pid}, Request, Closed) when is_pid(Pid) ->
+    reply(call_server(Pid, Request), Closed);
+call(_, _, _) ->
+    exit(badarg).
+
+call_server(Server, Request) ->
+    try gen:call(Server, '$gen_call', Request, infinity) of
+        {ok, Reply} -> Reply
+    catch
+        %% gen:call exits with the 'DOWN' reason itself
+        exit:Reason when Reason =:= noproc; Reason =:= normal;
+                         Reason =:= noconnection; Reason =:= shutdown;
+                         Reason =:= killed ->
+            '$jinet_gone'
+    end.
+
+reply('$jinet_gone', Closed) -> Closed;
+reply({'$jinet_exit', Reason}, _) -> exit(Reason);
+reply(Reply, _) -> Reply.
+
+closed_reply(_) -> {error, enoent}.
+
+%% The owner hands the socket to NewOwner. The node stops delivering and
+%% makes NewOwner the owner; what it had already delivered here goes back to
+%% the node, which passes it on to NewOwner before its next delivery, so
+%% NewOwner sees everything in order, as inet's port_connect and message
+%% move give it.
+controlling_process(S, NewOwner, Tags) when is_pid(NewOwner) ->
+    case call(S, {controlling_process, NewOwner}, {error, closed}) of
+        ok ->
+            Moved = take(S, Tags, []),
+            call(S, {resume, Moved}, ok);
+        Other ->
+            Other
+    end;
+controlling_process(_, _, _) ->
+    {error, badarg}.
+
+take(S, Tags, Acc) ->
+    receive
+        M when is_tuple(M), tuple_size(M) >= 2, element(2, M) =:= S ->
+            case lists:member(element(1, M), Tags) of
+                true -> take(S, Tags, [M | Acc]);
+                false -> take_rest(S, Tags, Acc, [M])
+            end
+    after 0 ->
+        lists:reverse(Acc)
+    end.
+
+%% A message about S that is not a delivery stays where it was: put it back
+%% after the scan (selective receive cannot skip it otherwise).
+take_rest(S, Tags, Acc, Kept) ->
+    Moved = take(S, Tags, Acc),
+    [self() ! K || K <- lists:reverse(Kept)],
+    Moved.
+
+%% Name resolution for gen_tcp:connect and gen_udp:send with a host name, done
+%% by the node with the time left on the caller's timer.
+getaddrs(Node, Address, Family, Timeout) ->
+    try erpc:call(Node, inet, getaddrs, [Address, Family], Timeout)
+    catch
+        error:{erpc, timeout} -> {error, timeout};
+        error:{erpc, noconnection} -> {error, nxdomain};
+        exit:Reason -> exit(Reason);
+        error:Reason -> erlang:error(Reason)
+    end.
+
+getserv(_Proto, Port) when is_integer(Port) -> {ok, Port};
+getserv(Proto, Name) when is_atom(Name) ->
+    erpc:call(jinet:node(), inet, getservbyname, [Name, Proto]);
+getserv(_Proto, _) -> {error, einval}.
+
+%% gen_tcp passes a timer local to this node: its time left, in ms.
+timeout_ms(Timer) when is_reference(Timer) -> inet:timeout(Timer);
+timeout_ms(false) -> infinity;
+timeout_ms(Timeout) -> Timeout.
+
+monitor({'$inet', _, Pid}) ->
+    erlang:monitor(process, Pid).
+
+cancel_monitor(MRef) ->
+    erlang:demonitor(MRef, [info]).
+
+socket_to_list({'$inet', Module, Pid}) ->
+    "#Socket<" ++ atom_to_list(Module) ++ pid_to_list(Pid) ++ ">".

@@ -1,0 +1,73 @@
+package jinet.socket;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.unix.Errors;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.HashMap;
+import java.util.Map;
+import jinet.inet.Errno;
+import jinet.inet.libc.Libc;
+
+/**
+ * The POSIX error atom BEAM would give for a failed socket call. epoll reports errno itself;
+ * where only a message is left (a connect, or NIO) the message is libc's strerror text.
+ */
+final class Posix {
+    private static volatile Map<String, String> byMessage;
+
+    private Posix() {
+    }
+
+    static String reason(Throwable t) {
+        if (t instanceof Errors.NativeIoException) {
+            return Errno.name(-((Errors.NativeIoException) t).expectedErr());
+        }
+        if (t instanceof ConnectTimeoutException) {
+            return "timeout";
+        }
+        if (t instanceof ClosedChannelException) {
+            return "closed";
+        }
+        String m = t.getMessage();
+        if (m != null) {
+            for (Map.Entry<String, String> e : messages().entrySet()) {
+                if (m.endsWith(e.getKey())) {
+                    return e.getValue();
+                }
+            }
+        }
+        if (t instanceof BindException) {
+            return "eaddrinuse";
+        }
+        if (t instanceof NoRouteToHostException) {
+            return "ehostunreach";
+        }
+        if (t instanceof ConnectException) {
+            return "econnrefused";
+        }
+        return t instanceof IOException ? "eio" : "einval";
+    }
+
+    private static Map<String, String> messages() {
+        Map<String, String> m = byMessage;
+        if (m == null) {
+            m = new HashMap<>();
+            for (int errno = 1; errno < 134; errno++) {
+                String name = Errno.name(errno);
+                if (!name.equals("unknown")) {
+                    try {
+                        m.put(Libc.INSTANCE.strerror(errno), name);
+                    } catch (RuntimeException | LinkageError e) {
+                        break;
+                    }
+                }
+            }
+            byMessage = m;
+        }
+        return m;
+    }
+}

@@ -1,0 +1,56 @@
+package jinet.socket;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import jinet.term.ErlangException;
+import jinet.term.Exporter;
+import jinet.term.Terms;
+
+/**
+ * inet's socket functions served by the node for its own sockets, so that
+ * {@code rpc:call(J, inet, getopts, [S, Opts])} answers as the call on S's own node does. They
+ * wait for the socket's answer, so they are exported as functions that may block. A socket
+ * that is gone answers as inet answers for a closed port.
+ */
+final class SocketModule {
+    private static final String INET = "inet";
+
+    private SocketModule() {
+    }
+
+    /** One inet function: its name, arity, the request it makes of the socket, and a closed socket's answer. */
+    private interface RequestOf {
+        OtpErlangObject of(OtpErlangObject[] args);
+    }
+
+    static void exportTo(Exporter exports, SocketService service) {
+        served(exports, service, "close", 1, a -> Terms.atom("close"), Terms.OK);
+        served(exports, service, "setopts", 2, a -> Terms.tuple(Terms.atom("setopts"), a[1]), SocketProcess.EINVAL);
+        served(exports, service, "getopts", 2, a -> Terms.tuple(Terms.atom("getopts"), a[1]), SocketProcess.EINVAL);
+        served(exports, service, "getstat", 1, a -> Terms.atom("getstat"), SocketProcess.EINVAL);
+        served(exports, service, "getstat", 2, a -> Terms.tuple(Terms.atom("getstat"), a[1]), SocketProcess.EINVAL);
+        served(exports, service, "peername", 1, a -> Terms.atom("peername"), SocketProcess.EINVAL);
+        served(exports, service, "sockname", 1, a -> Terms.atom("sockname"), SocketProcess.EINVAL);
+        served(exports, service, "socknames", 1, a -> Terms.atom("socknames"), SocketProcess.EINVAL);
+        served(exports, service, "port", 1, a -> Terms.atom("port"), SocketProcess.EINVAL);
+    }
+
+    private static void served(Exporter exports, SocketService service, String name, int arity, RequestOf request,
+                               OtpErlangObject closed) {
+        exports.exportBlocking(INET, name, arity, args -> {
+            if (!isSocket(args[0])) {
+                throw ErlangException.error("badarg");
+            }
+            OtpErlangPid caller = (OtpErlangPid) ((com.ericsson.otp.erlang.OtpErlangTuple) args[0]).elementAt(2);
+            OtpErlangObject answer = service.request(args[0], request.of(args), caller);
+            return answer != null ? answer : closed;
+        });
+    }
+
+    private static boolean isSocket(OtpErlangObject s) {
+        return s instanceof com.ericsson.otp.erlang.OtpErlangTuple
+                && ((com.ericsson.otp.erlang.OtpErlangTuple) s).arity() == 3
+                && Terms.isAtom(((com.ericsson.otp.erlang.OtpErlangTuple) s).elementAt(0), "$inet")
+                && ((com.ericsson.otp.erlang.OtpErlangTuple) s).elementAt(2) instanceof OtpErlangPid;
+    }
+}

@@ -1,0 +1,321 @@
+package jinet.socket;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangList;
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import jinet.call.GenServer;
+import jinet.node.LocalProcess;
+import jinet.term.Terms;
+
+/**
+ * A socket as a process, as a port is one on BEAM: an owner it monitors (the owner's exit, or
+ * its node's, closes the socket), a pid other processes send requests to, one I/O thread (its
+ * channel's) on which its requests and its channel's events run in turn. What every kind of
+ * socket answers the same way lives here; each kind adds its requests to the table.
+ */
+abstract class SocketProcess implements GenServer.Callbacks {
+    static final OtpErlangAtom OK = Terms.OK;
+    static final OtpErlangObject EINVAL = Terms.error("einval");
+    static final OtpErlangObject CLOSED = Terms.error("closed");
+
+    /** A request's handler: the request (an atom or a tuple), its caller, where the answer goes. */
+    interface Request {
+        void handle(OtpErlangObject request, OtpErlangPid from, Consumer<OtpErlangObject> reply);
+    }
+
+    final SocketService service;
+    final EventLoop loop;
+    final OtpErlangAtom module;
+    final int scope;
+    LocalProcess self;
+    OtpErlangTuple term;
+    OtpErlangPid owner;
+    private OtpErlangRef ownerMonitor;
+    private final Map<String, OtpErlangObject> kept = new HashMap<>();
+    private final Map<String, Request> requests = new HashMap<>();
+    final Stats stats = new Stats();
+    boolean closed;
+
+    SocketProcess(SocketService service, EventLoop loop, OtpErlangAtom module, int scope) {
+        this.service = service;
+        this.loop = loop;
+        this.module = module;
+        this.scope = scope;
+        SocketOption.defaults(this);
+        on("setopts", (r, from, reply) -> reply.accept(setopts(((OtpErlangTuple) r).elementAt(1))));
+        on("getopts", (r, from, reply) -> reply.accept(getopts(((OtpErlangTuple) r).elementAt(1))));
+        on("getstat", (r, from, reply) -> reply.accept(r instanceof OtpErlangTuple
+                ? stats.get(((OtpErlangTuple) r).elementAt(1)) : stats.all()));
+        on("peername", (r, from, reply) -> reply.accept(address(channel().remoteAddress(), "enotconn")));
+        on("sockname", (r, from, reply) -> reply.accept(address(channel().localAddress(), "einval")));
+        on("socknames", (r, from, reply) -> reply.accept(socknames()));
+        on("port", (r, from, reply) -> reply.accept(port()));
+        on("close", (r, from, reply) -> {
+            // the answer before the process ends, or the caller's monitor sees the end first
+            reply.accept(OK);
+            close();
+        });
+        on("controlling_process", (r, from, reply) ->
+                reply.accept(controllingProcess(from, (OtpErlangPid) ((OtpErlangTuple) r).elementAt(1))));
+        on("resume", (r, from, reply) -> {
+            for (OtpErlangObject m : Terms.properListElements(((OtpErlangTuple) r).elementAt(1))) {
+                self.send(owner, m);
+            }
+            resumeDeliveries();
+            reply.accept(OK);
+        });
+        on("info", (r, from, reply) -> reply.accept(info()));
+        on("which_packet_type", (r, from, reply) -> reply.accept(Terms.ok(Terms.atom("raw"))));
+    }
+
+    abstract Channel channel();
+
+    /** The channel, before the socket starts: create options are set on it. */
+    abstract void bindChannel(Channel ch);
+
+    /** Closes the socket and ends its process; what is queued for the peer still goes out. */
+    abstract void close();
+
+    /** The owner changes: deliveries wait until {@link #resumeDeliveries()}. */
+    void pauseDeliveries() {
+    }
+
+    void resumeDeliveries() {
+    }
+
+    /** An option that changes what the socket does (active, watermarks) was set. */
+    void optionsChanged() {
+    }
+
+    void applyNodelay() {
+        if (channel() instanceof io.netty.channel.socket.SocketChannel) {
+            channel().config().setOption(io.netty.channel.ChannelOption.TCP_NODELAY, keptBool("nodelay"));
+        }
+    }
+
+    void waterMarksChanged() {
+        SocketOption.applyWaterMark(channel(), keptInt("low_watermark"), keptInt("high_watermark"));
+    }
+
+    final void on(String tag, Request handler) {
+        requests.put(tag, handler);
+    }
+
+    /** Starts the process for this socket, owned by {@code owner}; the socket's term names its pid. */
+    final void start(OtpErlangPid owner) {
+        self = service.node().spawn(new GenServer(this), loop);
+        term = Terms.tuple(Terms.atom("$inet"), module, self.pid());
+        this.owner = owner;
+        ownerMonitor = self.monitor(owner);
+        service.opened(this);
+    }
+
+    /** Ends the process: its monitors and the registry forget it. */
+    final void end() {
+        if (self != null) {
+            service.closed(this);
+            self.exit(Terms.atom("normal"));
+        }
+    }
+
+    @Override
+    public final void handleCall(LocalProcess p, OtpErlangObject request, OtpErlangPid from,
+                                 Consumer<OtpErlangObject> reply) {
+        String tag = request instanceof OtpErlangAtom ? ((OtpErlangAtom) request).atomValue()
+                : request instanceof OtpErlangTuple && ((OtpErlangTuple) request).arity() > 0
+                        && ((OtpErlangTuple) request).elementAt(0) instanceof OtpErlangAtom
+                        ? ((OtpErlangAtom) ((OtpErlangTuple) request).elementAt(0)).atomValue() : null;
+        Request h = tag == null ? null : requests.get(tag);
+        if (h == null) {
+            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            return;
+        }
+        try {
+            h.handle(request, from, reply);
+        } catch (ClassCastException | IndexOutOfBoundsException e) {
+            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+        }
+    }
+
+    @Override
+    public final void handleInfo(LocalProcess p, OtpErlangObject message) {
+        // {'DOWN', Ref, process, Owner, Reason}: the owner's end is the socket's
+        if (message instanceof OtpErlangTuple && ((OtpErlangTuple) message).arity() == 5
+                && Terms.isAtom(((OtpErlangTuple) message).elementAt(0), "DOWN")
+                && ((OtpErlangTuple) message).elementAt(1).equals(ownerMonitor)) {
+            close();
+        }
+    }
+
+    // ---- ownership ---------------------------------------------------------------------------
+
+    private OtpErlangObject controllingProcess(OtpErlangPid from, OtpErlangPid newOwner) {
+        if (!from.equals(owner)) {
+            return Terms.error("not_owner");
+        }
+        if (!newOwner.equals(owner)) {
+            pauseDeliveries();
+            self.demonitor(ownerMonitor);
+            owner = newOwner;
+            ownerMonitor = self.monitor(newOwner);
+        } else {
+            pauseDeliveries();
+        }
+        return OK;
+    }
+
+    // ---- options -----------------------------------------------------------------------------
+
+    final void keep(String name, OtpErlangObject value) {
+        kept.put(name, value);
+    }
+
+    /** Every kept option of {@code other}: an accepted socket starts with its listener's. */
+    final void keepAll(SocketProcess other) {
+        kept.putAll(other.kept);
+    }
+
+    final OtpErlangObject kept(String name) {
+        return kept.get(name);
+    }
+
+    final int keptInt(String name) {
+        return SocketOption.integer(kept.get(name));
+    }
+
+    final boolean keptBool(String name) {
+        return SocketOption.bool(kept.get(name));
+    }
+
+    /**
+     * {@code inet:setopts/2}: every option checked before any is set, as prim_inet encodes the
+     * whole list first. {@code {active, N}} adds N to the count, as the inet driver does.
+     */
+    final OtpErlangObject setopts(OtpErlangObject opts) {
+        List<Object[]> parsed = parse(opts, scope);
+        if (parsed == null) {
+            return EINVAL;
+        }
+        for (Object[] p : parsed) {
+            SocketOption o = (SocketOption) p[0];
+            OtpErlangObject v = (OtpErlangObject) p[1];
+            if (o.name.equals("active") && v instanceof OtpErlangLong) {
+                v = addActive(v);
+                if (v == null) {
+                    return EINVAL;
+                }
+            }
+            o.set.accept(this, v);
+        }
+        optionsChanged();
+        return OK;
+    }
+
+    private OtpErlangObject addActive(OtpErlangObject n) {
+        OtpErlangObject current = kept("active");
+        long base = current instanceof OtpErlangLong ? ((OtpErlangLong) current).longValue() : 0;
+        long sum = base + ((OtpErlangLong) n).longValue();
+        if (sum > 32767) {
+            return null;
+        }
+        return sum <= 0 ? new OtpErlangLong(0) : new OtpErlangLong(sum);
+    }
+
+    /** Options as a list of [option, value] pairs, or null when one is not a valid option here. */
+    static List<Object[]> parse(OtpErlangObject opts, int scope) {
+        OtpErlangObject[] items = Terms.properListElements(opts);
+        if (items == null) {
+            return null;
+        }
+        List<Object[]> out = new ArrayList<>();
+        for (OtpErlangObject item : items) {
+            OtpErlangObject name;
+            OtpErlangObject value;
+            if (Terms.isAtom(item, "binary") || Terms.isAtom(item, "list")) {
+                name = Terms.atom("mode");
+                value = item;
+            } else if (item instanceof OtpErlangTuple && ((OtpErlangTuple) item).arity() == 2) {
+                name = ((OtpErlangTuple) item).elementAt(0);
+                value = ((OtpErlangTuple) item).elementAt(1);
+            } else {
+                return null;
+            }
+            SocketOption o = name instanceof OtpErlangAtom ? SocketOption.named(((OtpErlangAtom) name).atomValue())
+                    : null;
+            if (o == null || (o.scope & scope) == 0 || !o.valid.test(value)) {
+                return null;
+            }
+            out.add(new Object[] {o, value});
+        }
+        return out;
+    }
+
+    final OtpErlangObject getopts(OtpErlangObject opts) {
+        OtpErlangObject[] names = Terms.properListElements(opts);
+        if (names == null) {
+            return EINVAL;
+        }
+        List<OtpErlangObject> out = new ArrayList<>();
+        for (OtpErlangObject n : names) {
+            SocketOption o = n instanceof OtpErlangAtom ? SocketOption.named(((OtpErlangAtom) n).atomValue()) : null;
+            if (o == null || (o.scope & scope) == 0) {
+                return EINVAL;
+            }
+            OtpErlangObject v;
+            try {
+                v = o.get.apply(this);
+            } catch (RuntimeException e) {
+                return Terms.error(Posix.reason(e));
+            }
+            if (v != null) {
+                out.add(Terms.tuple(n, v));
+            }
+        }
+        return Terms.ok(new OtpErlangList(out.toArray(new OtpErlangObject[0])));
+    }
+
+    // ---- addresses ---------------------------------------------------------------------------
+
+    static OtpErlangObject address(SocketAddress a, String missing) {
+        if (!(a instanceof InetSocketAddress)) {
+            return Terms.error(missing);
+        }
+        return Terms.ok(Addresses.toTerm((InetSocketAddress) a));
+    }
+
+    private OtpErlangObject socknames() {
+        OtpErlangObject one = address(channel().localAddress(), "einval");
+        if (one instanceof OtpErlangTuple && Terms.isAtom(((OtpErlangTuple) one).elementAt(0), "ok")) {
+            return Terms.ok(Terms.list(((OtpErlangTuple) one).elementAt(1)));
+        }
+        return one;
+    }
+
+    private OtpErlangObject port() {
+        SocketAddress a = channel().localAddress();
+        return a instanceof InetSocketAddress ? Terms.ok(new OtpErlangLong(((InetSocketAddress) a).getPort())) : EINVAL;
+    }
+
+    OtpErlangObject info() {
+        Map<OtpErlangObject, OtpErlangObject> m = new HashMap<>();
+        m.put(Terms.atom("owner"), owner);
+        m.put(Terms.atom("active"), kept("active"));
+        m.put(Terms.atom("counters"), stats.map());
+        m.put(Terms.atom("states"), Terms.list(Terms.atom(closed ? "closed" : "open")));
+        return new com.ericsson.otp.erlang.OtpErlangMap(m.keySet().toArray(new OtpErlangObject[0]),
+                m.values().toArray(new OtpErlangObject[0]));
+    }
+}

@@ -1,0 +1,366 @@
+package jinet.socket;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangMap;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import jinet.call.GenServer;
+import jinet.dist.DistTransport;
+import jinet.node.LocalProcess;
+import jinet.node.Node;
+import jinet.term.ErlangException;
+import jinet.term.Exporter;
+import jinet.term.Terms;
+
+/**
+ * The node's socket service: the registered process {@code jinet_sockets} that makes sockets
+ * for jinet's Erlang socket modules (connect, listen), on the node's I/O threads, and the
+ * registry of the sockets that are open, for the inet functions served on them by rpc.
+ */
+public final class SocketService implements GenServer.Callbacks {
+    public static final String NAME = "jinet_sockets";
+    static final OtpErlangObject BADARG = Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg"));
+
+    private final Node node;
+    private final EventLoopGroup group;
+    private final boolean epoll;
+    private final Map<OtpErlangPid, SocketProcess> open = new ConcurrentHashMap<>();
+
+    private SocketService(Node node, DistTransport transport) {
+        this.node = node;
+        this.group = transport.ioGroup();
+        this.epoll = transport.isNative();
+    }
+
+    /** Starts the service on {@code node} and exports inet's socket functions for its sockets. */
+    public static SocketService start(Node node, Exporter exports) {
+        SocketService s = new SocketService(node, node.transport());
+        node.register(NAME, new GenServer(s));
+        SocketModule.exportTo(exports, s);
+        return s;
+    }
+
+    Node node() {
+        return node;
+    }
+
+    void opened(SocketProcess s) {
+        open.put(s.self.pid(), s);
+    }
+
+    void closed(SocketProcess s) {
+        open.remove(s.self.pid());
+    }
+
+    SocketProcess lookup(OtpErlangPid pid) {
+        return open.get(pid);
+    }
+
+    Collection<SocketProcess> sockets() {
+        return open.values();
+    }
+
+    /** How many sockets are open: a leak check for tests. */
+    public int openCount() {
+        return open.size();
+    }
+
+    // ---- making sockets ----------------------------------------------------------------------
+
+    @Override
+    public void handleCall(LocalProcess self, OtpErlangObject request, OtpErlangPid from,
+                           Consumer<OtpErlangObject> reply) {
+        try {
+            OtpErlangTuple r = (OtpErlangTuple) request;
+            OtpErlangAtom module = (OtpErlangAtom) r.elementAt(0);
+            OtpErlangTuple what = (OtpErlangTuple) r.elementAt(1);
+            String kind = ((OtpErlangAtom) what.elementAt(0)).atomValue();
+            String family = ((OtpErlangAtom) what.elementAt(1)).atomValue();
+            if (family.equals("local")) {
+                reply.accept(Terms.error("eafnosupport"));
+                return;
+            }
+            switch (kind) {
+                case "connect":
+                    connect(module, family, what.elementAt(2), what.elementAt(3), what.elementAt(4),
+                            what.elementAt(5), from, reply);
+                    return;
+                case "listen":
+                    listen(module, family, what.elementAt(2), what.elementAt(3), from, reply);
+                    return;
+                default:
+                    reply.accept(BADARG);
+            }
+        } catch (ClassCastException | IndexOutOfBoundsException e) {
+            reply.accept(BADARG);
+        }
+    }
+
+    /** What the create options say beyond the option table: the local address, the backlog. */
+    private static final class Setup {
+        InetAddress ip;
+        int port;
+        int backlog = 5;
+        final List<Object[]> options = new ArrayList<>();
+    }
+
+    /** Reads create options as inet's con_opt/list_opt do; null (badarg) for one that is not valid. */
+    private static Setup setup(OtpErlangObject opts, String family, int scope) {
+        OtpErlangObject[] items = Terms.properListElements(opts);
+        if (items == null) {
+            return null;
+        }
+        Setup s = new Setup();
+        List<OtpErlangObject> rest = new ArrayList<>();
+        for (OtpErlangObject item : items) {
+            OtpErlangTuple t = item instanceof OtpErlangTuple && ((OtpErlangTuple) item).arity() == 2
+                    ? (OtpErlangTuple) item : null;
+            String key = t != null && t.elementAt(0) instanceof OtpErlangAtom
+                    ? ((OtpErlangAtom) t.elementAt(0)).atomValue() : "";
+            switch (key) {
+                case "ip":
+                case "ifaddr":
+                    s.ip = Addresses.fromTerm(t.elementAt(1), family);
+                    if (s.ip == null) {
+                        return null;
+                    }
+                    if (t.elementAt(1) instanceof OtpErlangMap && Addresses.port(t.elementAt(1)) >= 0) {
+                        s.port = Addresses.port(t.elementAt(1));
+                    }
+                    break;
+                case "port":
+                    if (!SocketOption.isIntIn(t.elementAt(1), 0, 65535)) {
+                        return null;
+                    }
+                    s.port = SocketOption.integer(t.elementAt(1));
+                    break;
+                case "backlog":
+                    if ((scope & SocketOption.LISTEN) == 0 || !SocketOption.isIntIn(t.elementAt(1), 0, 1 << 30)) {
+                        return null;
+                    }
+                    s.backlog = SocketOption.integer(t.elementAt(1));
+                    break;
+                default:
+                    rest.add(item);
+            }
+        }
+        List<Object[]> parsed = SocketProcess.parse(new com.ericsson.otp.erlang.OtpErlangList(
+                rest.toArray(new OtpErlangObject[0])), scope);
+        if (parsed == null) {
+            return null;
+        }
+        s.options.addAll(parsed);
+        return s;
+    }
+
+    private Channel newChannel(String family) {
+        if (epoll) {
+            return new EpollSocketChannel(family.equals("inet6") ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
+        }
+        return new NioSocketChannel();
+    }
+
+    private ServerChannel newServerChannel(String family) {
+        if (epoll) {
+            return new EpollServerSocketChannel(family.equals("inet6") ? SocketProtocolFamily.INET6
+                    : SocketProtocolFamily.INET);
+        }
+        return new NioServerSocketChannel();
+    }
+
+    private void connect(OtpErlangAtom module, String family, OtpErlangObject address, OtpErlangObject port,
+                         OtpErlangObject opts, OtpErlangObject timeout, OtpErlangPid owner,
+                         Consumer<OtpErlangObject> reply) {
+        InetAddress ip = Addresses.fromTerm(address, family);
+        int p = address instanceof OtpErlangMap ? Addresses.port(address)
+                : SocketOption.isIntIn(port, 0, 65535) ? SocketOption.integer(port) : -1;
+        Setup setup = setup(opts, family, SocketOption.CONNECT);
+        if (ip == null || p < 0 || setup == null
+                || !(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
+            reply.accept(BADARG);
+            return;
+        }
+        EventLoop loop = group.next();
+        Channel ch = newChannel(family);
+        TcpSocket socket = new TcpSocket(this, loop, module);
+        loop.register(ch).addListener((ChannelFutureListener) reg -> {
+            if (!reg.isSuccess()) {
+                reply.accept(Terms.error(Posix.reason(reg.cause())));
+                return;
+            }
+            String failed = configure(socket, ch, setup);
+            if (failed != null) {
+                ch.close();
+                reply.accept(Terms.error(failed));
+                return;
+            }
+            int ms = timeout instanceof com.ericsson.otp.erlang.OtpErlangLong ? SocketOption.integer(timeout) : 0;
+            ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, ms);
+            ChannelFuture bound = setup.ip != null || setup.port != 0
+                    ? ch.bind(new InetSocketAddress(setup.ip != null ? setup.ip : Addresses.fromTerm(Terms.atom("any"),
+                            family), setup.port))
+                    : ch.newSucceededFuture();
+            bound.addListener((ChannelFutureListener) b -> {
+                if (!b.isSuccess()) {
+                    ch.close();
+                    reply.accept(Terms.error(Posix.reason(b.cause())));
+                    return;
+                }
+                ch.connect(new InetSocketAddress(ip, p)).addListener((ChannelFutureListener) c -> {
+                    if (!c.isSuccess()) {
+                        ch.close();
+                        reply.accept(Terms.error(ms > 0 && c.cause() instanceof io.netty.channel.ConnectTimeoutException
+                                ? "timeout" : Posix.reason(c.cause())));
+                        return;
+                    }
+                    socket.start(owner);
+                    socket.attach(ch);
+                    reply.accept(Terms.ok(socket.term));
+                });
+            });
+        });
+    }
+
+    /** Applies the create options to a registered channel; the reason when the kernel refuses one. */
+    private static String configure(SocketProcess socket, Channel ch, Setup setup) {
+        try {
+            socket.bindChannel(ch);
+            if (ch instanceof io.netty.channel.socket.SocketChannel) {
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            }
+            ch.config().setAutoRead(false);
+            socket.applyNodelay();
+            for (Object[] o : setup.options) {
+                SocketOption opt = (SocketOption) o[0];
+                opt.set.accept(socket, (OtpErlangObject) o[1]);
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return Posix.reason(e);
+        }
+    }
+
+    private void listen(OtpErlangAtom module, String family, OtpErlangObject port, OtpErlangObject opts,
+                        OtpErlangPid owner, Consumer<OtpErlangObject> reply) {
+        Setup setup = setup(opts, family, SocketOption.LISTEN);
+        if (setup == null || !SocketOption.isIntIn(port, 0, 65535)) {
+            reply.accept(BADARG);
+            return;
+        }
+        int p = SocketOption.integer(port) != 0 ? SocketOption.integer(port) : setup.port;
+        EventLoop loop = group.next();
+        ServerChannel ch = newServerChannel(family);
+        TcpListener listener = new TcpListener(this, loop, module, ch);
+        loop.register(ch).addListener((ChannelFutureListener) reg -> {
+            if (!reg.isSuccess()) {
+                reply.accept(Terms.error(Posix.reason(reg.cause())));
+                return;
+            }
+            String failed = configure(listener, ch, setup);
+            if (failed != null) {
+                ch.close();
+                reply.accept(Terms.error(failed));
+                return;
+            }
+            ch.config().setOption(ChannelOption.SO_BACKLOG, setup.backlog);
+            InetAddress ip = setup.ip != null ? setup.ip : Addresses.fromTerm(Terms.atom("any"), family);
+            ch.bind(new InetSocketAddress(ip, p)).addListener((ChannelFutureListener) b -> {
+                if (!b.isSuccess()) {
+                    ch.close();
+                    reply.accept(Terms.error(Posix.reason(b.cause())));
+                    return;
+                }
+                listener.start(owner);
+                listener.listening();
+                reply.accept(Terms.ok(listener.term));
+            });
+        });
+    }
+
+    /** A connection {@code listener} accepted, for {@code caller}: a socket of its own, on an I/O thread of its own. */
+    void adopt(TcpListener listener, Channel child, OtpErlangPid caller, Consumer<OtpErlangObject> reply) {
+        EventLoop loop = group.next();
+        TcpSocket socket = new TcpSocket(this, loop, listener.module);
+        socket.keepAll(listener);
+        loop.register(child).addListener((ChannelFutureListener) reg -> {
+            if (!reg.isSuccess()) {
+                child.unsafe().closeForcibly();
+                reply.accept(Terms.error(Posix.reason(reg.cause())));
+                return;
+            }
+            socket.bindChannel(child);
+            child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            socket.applyNodelay();
+            socket.start(caller);
+            socket.attach(child);
+            reply.accept(Terms.ok(socket.term));
+        });
+    }
+
+    // ---- requests from rpc -------------------------------------------------------------------
+
+    /**
+     * A request to socket {@code s} from a function served by rpc: it runs in the socket's turn
+     * and this waits for the answer. Null when {@code s} is not an open socket of this node.
+     */
+    OtpErlangObject request(OtpErlangObject s, OtpErlangObject request, OtpErlangPid caller)
+            throws ErlangException {
+        SocketProcess p = socketOf(s);
+        if (p == null) {
+            return null;
+        }
+        CompletableFuture<OtpErlangObject> answer = new CompletableFuture<>();
+        p.loop.execute(() -> {
+            if (p.closed) {
+                answer.complete(null);
+            } else {
+                p.handleCall(p.self, request, caller, answer::complete);
+            }
+        });
+        try {
+            OtpErlangObject a = answer.get();
+            if (a instanceof OtpErlangTuple && ((OtpErlangTuple) a).arity() == 2
+                    && Terms.isAtom(((OtpErlangTuple) a).elementAt(0), "$jinet_exit")) {
+                throw ErlangException.exit(((OtpErlangTuple) a).elementAt(1));
+            }
+            return a;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            return null;
+        }
+    }
+
+    SocketProcess socketOf(OtpErlangObject s) {
+        if (s instanceof OtpErlangTuple && ((OtpErlangTuple) s).arity() == 3
+                && Terms.isAtom(((OtpErlangTuple) s).elementAt(0), "$inet")
+                && ((OtpErlangTuple) s).elementAt(2) instanceof OtpErlangPid) {
+            return open.get((OtpErlangPid) ((OtpErlangTuple) s).elementAt(2));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,141 @@
+package jinet.socket;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import jinet.term.Terms;
+
+/**
+ * A listening stream socket. It accepts from the kernel only while an accept waits, so the
+ * backlog stays in the kernel as with inet; an accepted socket inherits the listener's options
+ * and belongs to the process that called accept.
+ */
+final class TcpListener extends SocketProcess {
+    private static final class Accept {
+        final OtpErlangPid caller;
+        final Consumer<OtpErlangObject> reply;
+        ScheduledFuture<?> timer;
+
+        Accept(OtpErlangPid caller, Consumer<OtpErlangObject> reply) {
+            this.caller = caller;
+            this.reply = reply;
+        }
+    }
+
+    private final Channel server;
+    private final ArrayDeque<Accept> accepts = new ArrayDeque<>();
+    private final ArrayDeque<Channel> ready = new ArrayDeque<>();
+
+    TcpListener(SocketService service, EventLoop loop, OtpErlangAtom module, Channel server) {
+        super(service, loop, module, SocketOption.LISTEN);
+        this.server = server;
+        on("accept", (r, from, reply) -> accept(((OtpErlangTuple) r).elementAt(1), from, reply));
+        on("send", (r, from, reply) -> reply.accept(Terms.error("enotconn")));
+        on("recv", (r, from, reply) -> reply.accept(Terms.error("enotconn")));
+        on("shutdown", (r, from, reply) -> reply.accept(Terms.error("enotconn")));
+        on("peername", (r, from, reply) -> reply.accept(Terms.error("enotconn")));
+    }
+
+    void listening() {
+        server.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                Channel child = (Channel) msg;
+                if (closed) {
+                    child.unsafe().closeForcibly();
+                    return;
+                }
+                ready.add(child);
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                serve();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // EMFILE and friends: the waiting accept gets the error, as inet's accept does
+                Accept a = accepts.poll();
+                if (a != null) {
+                    cancel(a.timer);
+                    a.reply.accept(Terms.error(Posix.reason(cause)));
+                }
+            }
+        });
+    }
+
+    @Override
+    void bindChannel(Channel ch) {
+        // the listener's channel is fixed at construction
+    }
+
+    @Override
+    Channel channel() {
+        return server;
+    }
+
+    private void accept(OtpErlangObject timeout, OtpErlangPid caller, Consumer<OtpErlangObject> reply) {
+        if (!(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
+            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            return;
+        }
+        Accept a = new Accept(caller, reply);
+        accepts.add(a);
+        serve();
+        if (accepts.contains(a) && timeout instanceof OtpErlangLong) {
+            a.timer = loop.schedule(() -> {
+                if (accepts.remove(a)) {
+                    a.reply.accept(Terms.error("timeout"));
+                }
+            }, ((OtpErlangLong) timeout).longValue(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void serve() {
+        while (!accepts.isEmpty() && !ready.isEmpty()) {
+            Accept a = accepts.poll();
+            cancel(a.timer);
+            service.adopt(this, ready.poll(), a.caller, a.reply);
+        }
+        if (!accepts.isEmpty() && !closed) {
+            server.read();
+        }
+    }
+
+    @Override
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Accept a;
+        while ((a = accepts.poll()) != null) {
+            cancel(a.timer);
+            a.reply.accept(CLOSED);
+        }
+        Channel c;
+        while ((c = ready.poll()) != null) {
+            c.unsafe().closeForcibly();
+        }
+        server.close();
+        end();
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+}

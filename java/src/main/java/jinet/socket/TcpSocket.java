@@ -1,0 +1,454 @@
+package jinet.socket;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import jinet.term.Terms;
+
+/**
+ * A connected stream socket (TCP or local), with the inet driver's delivery rules: data in
+ * arrival order and always before the close, active true/false/once/N, passive recv with a
+ * length and a timeout, sends that wait above the high watermark. The socket reads from the
+ * kernel only when what it read can go on: to an owner whose connection keeps up, or to a
+ * waiting recv; otherwise the peer meets TCP's own backpressure.
+ */
+final class TcpSocket extends SocketProcess {
+    private static final OtpErlangAtom TCP = Terms.atom("tcp");
+    private static final OtpErlangAtom TCP_CLOSED = Terms.atom("tcp_closed");
+    private static final OtpErlangAtom TCP_ERROR = Terms.atom("tcp_error");
+    private static final OtpErlangAtom TCP_PASSIVE = Terms.atom("tcp_passive");
+
+    private static final class Recv {
+        final int length;
+        final Consumer<OtpErlangObject> reply;
+        ScheduledFuture<?> timer;
+
+        Recv(int length, Consumer<OtpErlangObject> reply) {
+            this.length = length;
+            this.reply = reply;
+        }
+    }
+
+    private static final class Send {
+        final Consumer<OtpErlangObject> reply;
+        ScheduledFuture<?> timer;
+
+        Send(Consumer<OtpErlangObject> reply) {
+            this.reply = reply;
+        }
+    }
+
+    private Channel ch;
+    private final ArrayDeque<ByteBuf> inbox = new ArrayDeque<>();
+    private int inboxBytes;
+    private final ArrayDeque<Recv> recvs = new ArrayDeque<>();
+    private final ArrayDeque<Send> sends = new ArrayDeque<>();
+    /** The peer's end of the stream (FIN, reset, or the channel gone) has been read. */
+    private boolean eof;
+    private String error;
+    private boolean closeReported;
+    private boolean paused;
+    private boolean waitingForOwner;
+
+    TcpSocket(SocketService service, EventLoop loop, OtpErlangAtom module) {
+        super(service, loop, module, SocketOption.CONNECT);
+        on("send", (r, from, reply) -> send(((OtpErlangTuple) r).elementAt(1), reply));
+        on("recv", (r, from, reply) -> recv(((OtpErlangTuple) r).elementAt(1), ((OtpErlangTuple) r).elementAt(2),
+                reply));
+        on("unrecv", (r, from, reply) -> {
+            ByteBuf b = IoData.toBytes(((OtpErlangTuple) r).elementAt(1));
+            if (b == null) {
+                reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+                return;
+            }
+            inbox.addFirst(b);
+            inboxBytes += b.readableBytes();
+            reply.accept(OK);
+            pump();
+        });
+        on("shutdown", (r, from, reply) -> shutdown(((OtpErlangTuple) r).elementAt(1), reply));
+    }
+
+    @Override
+    void bindChannel(Channel channel) {
+        ch = channel;
+    }
+
+    /** Takes over the channel once it is connected (or accepted) and registered on {@link #loop}. */
+    void attach(Channel channel) {
+        ch = channel;
+        ch.config().setAutoRead(false);
+        waterMarksChanged();
+        ch.pipeline().addLast(new Handler());
+        pump();
+    }
+
+    @Override
+    Channel channel() {
+        return ch;
+    }
+
+    // ---- channel events ----------------------------------------------------------------------
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            if (closed) {
+                b.release();
+                return;
+            }
+            stats.received(b.readableBytes());
+            inbox.add(b);
+            inboxBytes += b.readableBytes();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            pump();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                eof = true;
+                pump();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            eof = true;
+            pump();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            String reason = Posix.reason(cause);
+            if (error == null && !reason.equals("closed")) {
+                error = reason;
+            }
+            eof = true;
+            pump();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                releaseSends(OK);
+            }
+        }
+    }
+
+    // ---- delivery ----------------------------------------------------------------------------
+
+    private boolean isActive() {
+        OtpErlangObject a = kept("active");
+        return !Terms.isAtom(a, "false") && !(a instanceof OtpErlangLong && ((OtpErlangLong) a).longValue() <= 0);
+    }
+
+    private boolean binary() {
+        return Terms.isAtom(kept("mode"), "binary");
+    }
+
+    /** One delivery made in active once or N mode: the count goes down, and at zero the socket is passive. */
+    private void countDelivery() {
+        OtpErlangObject a = kept("active");
+        if (Terms.isAtom(a, "once")) {
+            keep("active", Terms.FALSE);
+        } else if (a instanceof OtpErlangLong) {
+            long n = ((OtpErlangLong) a).longValue() - 1;
+            keep("active", n <= 0 ? Terms.FALSE : new OtpErlangLong(n));
+            if (n <= 0) {
+                self.send(owner, Terms.tuple(TCP_PASSIVE, term));
+            }
+        }
+    }
+
+    /** Hands on what can go on now, then reads more if it could go on too. */
+    private void pump() {
+        if (closed) {
+            return;
+        }
+        if (isActive()) {
+            if (paused) {
+                return;
+            }
+            while (!inbox.isEmpty() && isActive()) {
+                if (!service.node().isWritableTo(owner.node())) {
+                    waitForOwner();
+                    return;
+                }
+                ByteBuf b = takeAll();
+                self.send(owner, Terms.tuple(TCP, term, IoData.toTerm(b, binary())));
+                b.release();
+                countDelivery();
+            }
+            if (eof && inbox.isEmpty() && isActive() && !closeReported) {
+                reportClose();
+                return;
+            }
+        } else {
+            serveRecvs();
+        }
+        if (closed) {
+            return;
+        }
+        if (!eof && wantsData()) {
+            ch.read();
+        }
+    }
+
+    private boolean wantsData() {
+        if (isActive()) {
+            return !paused && inbox.isEmpty() && service.node().isWritableTo(owner.node());
+        }
+        Recv r = recvs.peek();
+        return r != null && (r.length == 0 ? inboxBytes == 0 : inboxBytes < r.length);
+    }
+
+    private void waitForOwner() {
+        if (!waitingForOwner) {
+            waitingForOwner = true;
+            service.node().whenWritable(owner.node(), () -> loop.execute(() -> {
+                waitingForOwner = false;
+                pump();
+            }));
+        }
+    }
+
+    /** The end of the stream, to an active socket's owner: an error first if the socket shows it. */
+    private void reportClose() {
+        closeReported = true;
+        if (error != null && !error.equals("econnreset") || error != null && keptBool("show_econnreset")) {
+            self.send(owner, Terms.tuple(TCP_ERROR, term, Terms.atom(error)));
+        }
+        self.send(owner, Terms.tuple(TCP_CLOSED, term));
+        if (keptBool("exit_on_close")) {
+            close();
+        }
+    }
+
+    private void serveRecvs() {
+        Recv r;
+        while ((r = recvs.peek()) != null) {
+            if (r.length == 0 ? inboxBytes > 0 : inboxBytes >= r.length) {
+                recvs.poll();
+                cancel(r.timer);
+                ByteBuf b = r.length == 0 ? takeAll() : take(r.length);
+                r.reply.accept(Terms.ok(IoData.toTerm(b, binary())));
+                b.release();
+            } else if (eof) {
+                recvs.poll();
+                cancel(r.timer);
+                r.reply.accept(closedAnswer());
+            } else {
+                return;
+            }
+        }
+    }
+
+    private OtpErlangObject closedAnswer() {
+        if (error != null && keptBool("show_econnreset") && error.equals("econnreset")) {
+            return Terms.error("econnreset");
+        }
+        if (closeReported) {
+            return Terms.error("enotconn");
+        }
+        closeReported = true;
+        return CLOSED;
+    }
+
+    private ByteBuf takeAll() {
+        ByteBuf out = inbox.size() == 1 ? inbox.poll() : Unpooled.wrappedBuffer(inbox.size(), drain());
+        inboxBytes = 0;
+        return out;
+    }
+
+    private ByteBuf[] drain() {
+        ByteBuf[] parts = inbox.toArray(new ByteBuf[0]);
+        inbox.clear();
+        return parts;
+    }
+
+    private ByteBuf take(int n) {
+        ByteBuf out = Unpooled.buffer(n);
+        while (out.writableBytes() > 0) {
+            ByteBuf head = inbox.peek();
+            int k = Math.min(head.readableBytes(), out.writableBytes());
+            out.writeBytes(head, k);
+            if (!head.isReadable()) {
+                inbox.poll().release();
+            }
+        }
+        inboxBytes -= n;
+        return out;
+    }
+
+    // ---- requests ----------------------------------------------------------------------------
+
+    private void recv(OtpErlangObject length, OtpErlangObject timeout, Consumer<OtpErlangObject> reply) {
+        if (!SocketOption.isIntIn(length, 0, Integer.MAX_VALUE)
+                || !(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
+            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            return;
+        }
+        if (isActive()) {
+            reply.accept(EINVAL);
+            return;
+        }
+        Recv r = new Recv(SocketOption.integer(length), reply);
+        recvs.add(r);
+        pump();
+        if (recvs.contains(r) && timeout instanceof OtpErlangLong) {
+            long ms = ((OtpErlangLong) timeout).longValue();
+            r.timer = loop.schedule(() -> {
+                if (recvs.remove(r)) {
+                    r.reply.accept(Terms.error("timeout"));
+                }
+            }, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void send(OtpErlangObject data, Consumer<OtpErlangObject> reply) {
+        ByteBuf b = IoData.toBytes(data);
+        if (b == null) {
+            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            return;
+        }
+        if (!ch.isActive()) {
+            b.release();
+            reply.accept(CLOSED);
+            return;
+        }
+        int n = b.readableBytes();
+        stats.sent(n);
+        ch.writeAndFlush(b).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() && error == null) {
+                error = Posix.reason(f.cause());
+            }
+        });
+        if (ch.isWritable()) {
+            reply.accept(OK);
+            return;
+        }
+        Send s = new Send(reply);
+        sends.add(s);
+        OtpErlangObject t = kept("send_timeout");
+        if (t instanceof OtpErlangLong) {
+            s.timer = loop.schedule(() -> {
+                if (sends.remove(s)) {
+                    s.reply.accept(Terms.error("timeout"));
+                    if (keptBool("send_timeout_close")) {
+                        close();
+                    }
+                }
+            }, ((OtpErlangLong) t).longValue(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void releaseSends(OtpErlangObject answer) {
+        Send s;
+        while ((s = sends.poll()) != null) {
+            cancel(s.timer);
+            s.reply.accept(answer);
+        }
+    }
+
+    private void shutdown(OtpErlangObject how, Consumer<OtpErlangObject> reply) {
+        if (!(ch instanceof DuplexChannel)) {
+            reply.accept(EINVAL);
+            return;
+        }
+        DuplexChannel d = (DuplexChannel) ch;
+        io.netty.channel.ChannelFuture f;
+        if (Terms.isAtom(how, "write")) {
+            f = d.shutdownOutput();
+        } else if (Terms.isAtom(how, "read")) {
+            f = d.shutdownInput();
+        } else if (Terms.isAtom(how, "read_write")) {
+            f = d.shutdown();
+        } else {
+            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            return;
+        }
+        f.addListener((ChannelFutureListener) done -> reply.accept(done.isSuccess() ? OK
+                : Terms.error(Posix.reason(done.cause()))));
+    }
+
+    // ---- ownership and the end ---------------------------------------------------------------
+
+    @Override
+    void pauseDeliveries() {
+        paused = true;
+    }
+
+    @Override
+    void resumeDeliveries() {
+        paused = false;
+        pump();
+    }
+
+    @Override
+    void optionsChanged() {
+        if (!isActive()) {
+            return;
+        }
+        // A socket made active answers its waiting recvs as inet does: they fail
+        Recv r;
+        while ((r = recvs.poll()) != null) {
+            cancel(r.timer);
+            r.reply.accept(EINVAL);
+        }
+        pump();
+    }
+
+    @Override
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Recv r;
+        while ((r = recvs.poll()) != null) {
+            cancel(r.timer);
+            r.reply.accept(CLOSED);
+        }
+        releaseSends(CLOSED);
+        for (ByteBuf b : inbox) {
+            b.release();
+        }
+        inbox.clear();
+        inboxBytes = 0;
+        if (ch != null) {
+            // What was sent still goes out before the close, as prim_inet:close waits for it
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        end();
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    OtpErlangPid ownerPid() {
+        return owner;
+    }
+}
