@@ -2,6 +2,3 @@
 -module(jinet6_tcp).
 -define(FAMILY, inet6).
 -include("jinet_tcp.hrl").
-
-address_family(_) -> inet6.
-listen_family(_) -> inet6.

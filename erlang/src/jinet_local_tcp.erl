@@ -3,6 +3,3 @@
 -module(jinet_local_tcp).
 -define(FAMILY, local).
 -include("jinet_tcp.hrl").
-
-address_family(_) -> local.
-listen_family(_) -> local.

@@ -15,7 +15,7 @@
 -module(jinet_sock).
 -compile({no_auto_import, [node/1, monitor/1]}).
 
--export([node/1, strip/1, create/3, call/3, controlling_process/3,
+-export([address_family/2, listen_family/2, node/1, strip/1, create/3, call/3, controlling_process/3,
          getaddrs/4, getserv/2, timeout_ms/1, monitor/1, cancel_monitor/1,
          socket_to_list/1]).
 
@@ -25,6 +25,24 @@ node(Opts) ->
         {jinet_node, N} when is_atom(N) -> N;
         _ -> jinet:node()
     end.
+
+%% The family of a socket to Address: the module's own, except that the inet
+%% modules take IPv6 addresses too, as the default module of an inetrc
+%% ({tcp, jinet_tcp}.) is given them.
+address_family(inet, IP) when tuple_size(IP) =:= 8 -> inet6;
+address_family(inet, #{family := inet6}) -> inet6;
+address_family(Family, _) -> Family.
+
+%% The family of a listening or datagram socket: an IPv6 ip option makes an
+%% inet module's socket IPv6.
+listen_family(inet, Opts) ->
+    case [IP || {Key, IP} <- Opts, Key =:= ip orelse Key =:= ifaddr,
+                tuple_size(IP) =:= 8] of
+        [] -> inet;
+        _ -> inet6
+    end;
+listen_family(Family, _) ->
+    Family.
 
 %% Options without the ones that only choose the node or the module.
 strip(Opts) when is_list(Opts) ->

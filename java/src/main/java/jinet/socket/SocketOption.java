@@ -101,6 +101,7 @@ final class SocketOption {
                 OtpErlangLong::new);
         os("sndbuf", ALL, v -> isIntIn(v, 1, Integer.MAX_VALUE), ChannelOption.SO_SNDBUF, SocketOption::integer,
                 OtpErlangLong::new);
+        os("broadcast", UDP, SocketOption::isBool, ChannelOption.SO_BROADCAST, SocketOption::bool, Terms::bool);
         os("tos", ALL, v -> isIntIn(v, 0, 255), ChannelOption.IP_TOS, SocketOption::integer, OtpErlangLong::new);
         add("linger", STREAM, SocketOption::isLinger, (s, v) -> {
             OtpErlangTuple t = (OtpErlangTuple) v;

@@ -110,6 +110,34 @@ abstract class SocketProcess implements GenServer.Callbacks {
         SocketOption.applyWaterMark(channel(), keptInt("low_watermark"), keptInt("high_watermark"));
     }
 
+    // ---- delivery modes ----------------------------------------------------------------------
+
+    final boolean isActive() {
+        OtpErlangObject a = kept("active");
+        return !Terms.isAtom(a, "false") && !(a instanceof OtpErlangLong && ((OtpErlangLong) a).longValue() <= 0);
+    }
+
+    final boolean binary() {
+        return Terms.isAtom(kept("mode"), "binary");
+    }
+
+    /**
+     * One delivery made in active once or N mode: the count goes down, and at zero the socket
+     * is passive; after N deliveries the owner is told with {@code {passiveTag, S}}.
+     */
+    final void countDelivery(OtpErlangAtom passiveTag) {
+        OtpErlangObject a = kept("active");
+        if (Terms.isAtom(a, "once")) {
+            keep("active", Terms.FALSE);
+        } else if (a instanceof OtpErlangLong) {
+            long n = ((OtpErlangLong) a).longValue() - 1;
+            keep("active", n <= 0 ? Terms.FALSE : new OtpErlangLong(n));
+            if (n <= 0) {
+                self.send(owner, Terms.tuple(passiveTag, term));
+            }
+        }
+    }
+
     final void on(String tag, Request handler) {
         requests.put(tag, handler);
     }

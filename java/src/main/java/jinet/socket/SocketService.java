@@ -12,9 +12,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
@@ -110,6 +112,9 @@ public final class SocketService implements GenServer.Callbacks {
                     return;
                 case "listen":
                     listen(module, family, what.elementAt(2), what.elementAt(3), from, reply);
+                    return;
+                case "open":
+                    open(module, family, what.elementAt(2), what.elementAt(3), from, reply);
                     return;
                 default:
                     reply.accept(BADARG);
@@ -296,6 +301,43 @@ public final class SocketService implements GenServer.Callbacks {
                 listener.start(owner);
                 listener.listening();
                 reply.accept(Terms.ok(listener.term));
+            });
+        });
+    }
+
+    private void open(OtpErlangAtom module, String family, OtpErlangObject port, OtpErlangObject opts,
+                      OtpErlangPid owner, Consumer<OtpErlangObject> reply) {
+        Setup setup = setup(opts, family, SocketOption.UDP);
+        if (setup == null || !SocketOption.isIntIn(port, 0, 65535)) {
+            reply.accept(BADARG);
+            return;
+        }
+        int p = SocketOption.integer(port) != 0 ? SocketOption.integer(port) : setup.port;
+        EventLoop loop = group.next();
+        Channel ch = epoll ? new EpollDatagramChannel(family.equals("inet6") ? SocketProtocolFamily.INET6
+                : SocketProtocolFamily.INET) : new NioDatagramChannel();
+        UdpSocket socket = new UdpSocket(this, loop, module, family);
+        loop.register(ch).addListener((ChannelFutureListener) reg -> {
+            if (!reg.isSuccess()) {
+                reply.accept(Terms.error(Posix.reason(reg.cause())));
+                return;
+            }
+            String failed = configure(socket, ch, setup);
+            if (failed != null) {
+                ch.close();
+                reply.accept(Terms.error(failed));
+                return;
+            }
+            InetAddress ip = setup.ip != null ? setup.ip : Addresses.fromTerm(Terms.atom("any"), family);
+            ch.bind(new InetSocketAddress(ip, p)).addListener((ChannelFutureListener) b -> {
+                if (!b.isSuccess()) {
+                    ch.close();
+                    reply.accept(Terms.error(Posix.reason(b.cause())));
+                    return;
+                }
+                socket.start(owner);
+                socket.attach();
+                reply.accept(Terms.ok(socket.term));
             });
         });
     }

@@ -157,29 +157,6 @@ final class TcpSocket extends SocketProcess {
 
     // ---- delivery ----------------------------------------------------------------------------
 
-    private boolean isActive() {
-        OtpErlangObject a = kept("active");
-        return !Terms.isAtom(a, "false") && !(a instanceof OtpErlangLong && ((OtpErlangLong) a).longValue() <= 0);
-    }
-
-    private boolean binary() {
-        return Terms.isAtom(kept("mode"), "binary");
-    }
-
-    /** One delivery made in active once or N mode: the count goes down, and at zero the socket is passive. */
-    private void countDelivery() {
-        OtpErlangObject a = kept("active");
-        if (Terms.isAtom(a, "once")) {
-            keep("active", Terms.FALSE);
-        } else if (a instanceof OtpErlangLong) {
-            long n = ((OtpErlangLong) a).longValue() - 1;
-            keep("active", n <= 0 ? Terms.FALSE : new OtpErlangLong(n));
-            if (n <= 0) {
-                self.send(owner, Terms.tuple(TCP_PASSIVE, term));
-            }
-        }
-    }
-
     /** Hands on what can go on now, then reads more if it could go on too. */
     private void pump() {
         if (closed) {
@@ -197,7 +174,7 @@ final class TcpSocket extends SocketProcess {
                 ByteBuf b = takeAll();
                 self.send(owner, Terms.tuple(TCP, term, IoData.toTerm(b, binary())));
                 b.release();
-                countDelivery();
+                countDelivery(TCP_PASSIVE);
             }
             if (eof && inbox.isEmpty() && isActive() && !closeReported) {
                 reportClose();

@@ -1,0 +1,274 @@
+package jinet.socket;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangMap;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import jinet.term.Terms;
+
+/**
+ * A datagram socket: each datagram one {@code {udp, S, IP, Port, Data}} to an active socket's
+ * owner or one answer to a passive recv. It reads from the kernel only when a datagram can go
+ * on; otherwise the kernel's receive buffer fills and drops, as BEAM's does.
+ */
+final class UdpSocket extends SocketProcess {
+    private static final OtpErlangAtom UDP = Terms.atom("udp");
+    private static final OtpErlangAtom UDP_PASSIVE = Terms.atom("udp_passive");
+
+    private static final class Recv {
+        final Consumer<OtpErlangObject> reply;
+        ScheduledFuture<?> timer;
+
+        Recv(Consumer<OtpErlangObject> reply) {
+            this.reply = reply;
+        }
+    }
+
+    private final String family;
+    private Channel ch;
+    private final ArrayDeque<DatagramPacket> inbox = new ArrayDeque<>();
+    private final ArrayDeque<Recv> recvs = new ArrayDeque<>();
+    private InetSocketAddress peer;
+    private boolean paused;
+    private boolean waitingForOwner;
+
+    UdpSocket(SocketService service, EventLoop loop, OtpErlangAtom module, String family) {
+        super(service, loop, module, SocketOption.UDP);
+        this.family = family;
+        on("send", (r, from, reply) -> {
+            if (peer == null) {
+                reply.accept(Terms.error("enotconn"));
+            } else {
+                send(peer, ((OtpErlangTuple) r).elementAt(1), reply);
+            }
+        });
+        on("sendto", (r, from, reply) -> {
+            InetSocketAddress to = destination(((OtpErlangTuple) r).elementAt(1));
+            if (to == null) {
+                reply.accept(SocketService.BADARG);
+            } else {
+                send(to, ((OtpErlangTuple) r).elementAt(2), reply);
+            }
+        });
+        on("connect", (r, from, reply) -> {
+            InetSocketAddress to = destination(((OtpErlangTuple) r).elementAt(1));
+            if (to == null) {
+                reply.accept(EINVAL);
+                return;
+            }
+            ch.connect(to).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) {
+                    peer = to;
+                    reply.accept(OK);
+                } else {
+                    reply.accept(Terms.error(Posix.reason(f.cause())));
+                }
+            });
+        });
+        on("recv", (r, from, reply) -> recv(((OtpErlangTuple) r).elementAt(1), ((OtpErlangTuple) r).elementAt(2),
+                reply));
+    }
+
+    @Override
+    void bindChannel(Channel channel) {
+        ch = channel;
+    }
+
+    @Override
+    Channel channel() {
+        return ch;
+    }
+
+    void attach() {
+        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                DatagramPacket p = (DatagramPacket) msg;
+                if (closed) {
+                    p.release();
+                    return;
+                }
+                stats.received(p.content().readableBytes());
+                inbox.add(p);
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                pump();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // ICMP errors on a connected socket and the like: a datagram socket goes on
+            }
+        });
+        pump();
+    }
+
+    /** {@code {IP, Port}}, {@code {Family, {IP, Port}}} or a sockaddr map, in this socket's family. */
+    private InetSocketAddress destination(OtpErlangObject d) {
+        InetAddress ip;
+        int port;
+        if (d instanceof OtpErlangMap) {
+            ip = Addresses.fromTerm(d, family);
+            port = Addresses.port(d);
+        } else if (d instanceof OtpErlangTuple && ((OtpErlangTuple) d).arity() == 2) {
+            OtpErlangTuple t = (OtpErlangTuple) d;
+            if (t.elementAt(0) instanceof OtpErlangAtom && t.elementAt(1) instanceof OtpErlangTuple) {
+                return Terms.isAtom(t.elementAt(0), family) ? destination(t.elementAt(1)) : null;
+            }
+            ip = Addresses.fromTerm(t.elementAt(0), family);
+            port = SocketOption.isIntIn(t.elementAt(1), 0, 65535) ? SocketOption.integer(t.elementAt(1)) : -1;
+        } else {
+            return null;
+        }
+        return ip == null || port < 0 ? null : new InetSocketAddress(ip, port);
+    }
+
+    private void send(InetSocketAddress to, OtpErlangObject data, Consumer<OtpErlangObject> reply) {
+        ByteBuf b = IoData.toBytes(data);
+        if (b == null) {
+            reply.accept(SocketService.BADARG);
+            return;
+        }
+        stats.sent(b.readableBytes());
+        ch.writeAndFlush(new DatagramPacket(b, to)).addListener((ChannelFutureListener) f ->
+                reply.accept(f.isSuccess() ? OK : Terms.error(Posix.reason(f.cause()))));
+    }
+
+    private void recv(OtpErlangObject length, OtpErlangObject timeout, Consumer<OtpErlangObject> reply) {
+        if (!SocketOption.isIntIn(length, 0, Integer.MAX_VALUE)
+                || !(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
+            reply.accept(SocketService.BADARG);
+            return;
+        }
+        if (isActive()) {
+            reply.accept(EINVAL);
+            return;
+        }
+        Recv r = new Recv(reply);
+        recvs.add(r);
+        pump();
+        if (recvs.contains(r) && timeout instanceof OtpErlangLong) {
+            r.timer = loop.schedule(() -> {
+                if (recvs.remove(r)) {
+                    r.reply.accept(Terms.error("timeout"));
+                }
+            }, ((OtpErlangLong) timeout).longValue(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private OtpErlangObject[] parts(DatagramPacket p) {
+        InetSocketAddress from = p.sender();
+        return new OtpErlangObject[] {Addresses.ip(from.getAddress()), new OtpErlangLong(from.getPort()),
+            IoData.toTerm(p.content(), binary())};
+    }
+
+    private void pump() {
+        if (closed) {
+            return;
+        }
+        if (isActive()) {
+            if (paused) {
+                return;
+            }
+            while (!inbox.isEmpty() && isActive()) {
+                if (!service.node().isWritableTo(owner.node())) {
+                    waitForOwner();
+                    return;
+                }
+                DatagramPacket p = inbox.poll();
+                OtpErlangObject[] a = parts(p);
+                p.release();
+                self.send(owner, Terms.tuple(UDP, term, a[0], a[1], a[2]));
+                countDelivery(UDP_PASSIVE);
+            }
+        } else {
+            Recv r;
+            while (!inbox.isEmpty() && (r = recvs.poll()) != null) {
+                if (r.timer != null) {
+                    r.timer.cancel(false);
+                }
+                DatagramPacket p = inbox.poll();
+                OtpErlangObject[] a = parts(p);
+                p.release();
+                r.reply.accept(Terms.ok(Terms.tuple(a)));
+            }
+        }
+        boolean wants = isActive() ? !paused && inbox.isEmpty() && service.node().isWritableTo(owner.node())
+                : !recvs.isEmpty() && inbox.isEmpty();
+        if (wants) {
+            ch.read();
+        }
+    }
+
+    private void waitForOwner() {
+        if (!waitingForOwner) {
+            waitingForOwner = true;
+            service.node().whenWritable(owner.node(), () -> loop.execute(() -> {
+                waitingForOwner = false;
+                pump();
+            }));
+        }
+    }
+
+    @Override
+    void pauseDeliveries() {
+        paused = true;
+    }
+
+    @Override
+    void resumeDeliveries() {
+        paused = false;
+        pump();
+    }
+
+    @Override
+    void optionsChanged() {
+        if (isActive()) {
+            Recv r;
+            while ((r = recvs.poll()) != null) {
+                if (r.timer != null) {
+                    r.timer.cancel(false);
+                }
+                r.reply.accept(EINVAL);
+            }
+        }
+        pump();
+    }
+
+    @Override
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Recv r;
+        while ((r = recvs.poll()) != null) {
+            if (r.timer != null) {
+                r.timer.cancel(false);
+            }
+            r.reply.accept(CLOSED);
+        }
+        inbox.forEach(DatagramPacket::release);
+        inbox.clear();
+        if (ch != null) {
+            ch.close();
+        }
+        end();
+    }
+}
