@@ -117,6 +117,8 @@ take_rest(S, Tags, Acc, Kept) ->
 
 %% Name resolution for gen_tcp:connect and gen_udp:send with a host name, done
 %% by the node with the time left on the caller's timer.
+getaddrs(_Node, {local, _} = Address, local, _Timeout) ->
+    {ok, [Address]};
 getaddrs(Node, Address, Family, Timeout) ->
     try erpc:call(Node, inet, getaddrs, [Address, Family], Timeout)
     catch

@@ -8,16 +8,50 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import io.netty.channel.unix.DomainSocketAddress;
+import jinet.inet.FileNames;
 import jinet.term.Terms;
 
 /** Socket addresses between Erlang's terms ({IP, Port}, address tuples, sockaddr maps) and Java's. */
 final class Addresses {
+    static final OtpErlangAtom LOCAL = Terms.atom("local");
+
     private Addresses() {
     }
 
     static OtpErlangTuple toTerm(InetSocketAddress a) {
         return Terms.tuple(ip(a.getAddress()), new OtpErlangLong(a.getPort()));
+    }
+
+    /** {@code {IP, Port}}, or {@code {local, Path}} for a local socket (an unnamed one's path is empty). */
+    static OtpErlangTuple toTerm(SocketAddress a) {
+        if (a instanceof InetSocketAddress) {
+            return toTerm((InetSocketAddress) a);
+        }
+        return Terms.tuple(LOCAL, localPath(a));
+    }
+
+    static OtpErlangBinary localPath(SocketAddress a) {
+        String path = a instanceof DomainSocketAddress ? ((DomainSocketAddress) a).path() : "";
+        return new OtpErlangBinary(path.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code {local, Path}} as a local socket address: a binary is the name's bytes, a string
+     * is encoded as erl encodes file names; null when it is neither or does not encode.
+     */
+    static DomainSocketAddress local(OtpErlangObject address) {
+        if (!(address instanceof OtpErlangTuple) || ((OtpErlangTuple) address).arity() != 2
+                || !Terms.isAtom(((OtpErlangTuple) address).elementAt(0), "local")) {
+            return null;
+        }
+        byte[] bytes = FileNames.toBytes(((OtpErlangTuple) address).elementAt(1));
+        return bytes == null ? null : new DomainSocketAddress(new String(bytes, StandardCharsets.UTF_8));
     }
 
     static OtpErlangTuple ip(InetAddress address) {

@@ -318,10 +318,10 @@ abstract class SocketProcess implements GenServer.Callbacks {
     // ---- addresses ---------------------------------------------------------------------------
 
     static OtpErlangObject address(SocketAddress a, String missing) {
-        if (!(a instanceof InetSocketAddress)) {
+        if (a == null) {
             return Terms.error(missing);
         }
-        return Terms.ok(Addresses.toTerm((InetSocketAddress) a));
+        return Terms.ok(Addresses.toTerm(a));
     }
 
     private OtpErlangObject socknames() {
@@ -334,7 +334,10 @@ abstract class SocketProcess implements GenServer.Callbacks {
 
     private OtpErlangObject port() {
         SocketAddress a = channel().localAddress();
-        return a instanceof InetSocketAddress ? Terms.ok(new OtpErlangLong(((InetSocketAddress) a).getPort())) : EINVAL;
+        if (a == null) {
+            return EINVAL;
+        }
+        return Terms.ok(new OtpErlangLong(a instanceof InetSocketAddress ? ((InetSocketAddress) a).getPort() : 0));
     }
 
     OtpErlangObject info() {

@@ -13,6 +13,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollDomainDatagramChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -21,6 +24,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -101,7 +105,7 @@ public final class SocketService implements GenServer.Callbacks {
             OtpErlangTuple what = (OtpErlangTuple) r.elementAt(1);
             String kind = ((OtpErlangAtom) what.elementAt(0)).atomValue();
             String family = ((OtpErlangAtom) what.elementAt(1)).atomValue();
-            if (family.equals("local")) {
+            if (family.equals("local") && !epoll) {
                 reply.accept(Terms.error("eafnosupport"));
                 return;
             }
@@ -126,8 +130,27 @@ public final class SocketService implements GenServer.Callbacks {
 
     /** What the create options say beyond the option table: the local address, the backlog. */
     private static final class Setup {
+        final String family;
+        SocketAddress local;
         InetAddress ip;
         int port;
+
+        Setup(String family) {
+            this.family = family;
+        }
+
+        /** Where the socket binds before it connects or listens; null when it need not. */
+        SocketAddress bindAddress(int portArg) {
+            if (family.equals("local")) {
+                return local;
+            }
+            int p = portArg > 0 ? portArg : port;
+            if (ip == null && p == 0 && portArg < 0) {
+                return null;
+            }
+            return new InetSocketAddress(ip != null ? ip : Addresses.fromTerm(Terms.atom("any"), family), Math.max(p, 0));
+        }
+
         int backlog = 5;
         final List<Object[]> options = new ArrayList<>();
     }
@@ -138,7 +161,7 @@ public final class SocketService implements GenServer.Callbacks {
         if (items == null) {
             return null;
         }
-        Setup s = new Setup();
+        Setup s = new Setup(family);
         List<OtpErlangObject> rest = new ArrayList<>();
         for (OtpErlangObject item : items) {
             OtpErlangTuple t = item instanceof OtpErlangTuple && ((OtpErlangTuple) item).arity() == 2
@@ -148,6 +171,13 @@ public final class SocketService implements GenServer.Callbacks {
             switch (key) {
                 case "ip":
                 case "ifaddr":
+                    if (family.equals("local")) {
+                        s.local = Addresses.local(t.elementAt(1));
+                        if (s.local == null) {
+                            return null;
+                        }
+                        break;
+                    }
                     s.ip = Addresses.fromTerm(t.elementAt(1), family);
                     if (s.ip == null) {
                         return null;
@@ -181,17 +211,26 @@ public final class SocketService implements GenServer.Callbacks {
         return s;
     }
 
+    private static SocketProtocolFamily protocolFamily(String family) {
+        return family.equals("inet6") ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+    }
+
     private Channel newChannel(String family) {
+        if (family.equals("local")) {
+            return new EpollDomainSocketChannel();
+        }
         if (epoll) {
-            return new EpollSocketChannel(family.equals("inet6") ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
+            return new EpollSocketChannel(protocolFamily(family));
         }
         return new NioSocketChannel();
     }
 
     private ServerChannel newServerChannel(String family) {
+        if (family.equals("local")) {
+            return new EpollServerDomainSocketChannel();
+        }
         if (epoll) {
-            return new EpollServerSocketChannel(family.equals("inet6") ? SocketProtocolFamily.INET6
-                    : SocketProtocolFamily.INET);
+            return new EpollServerSocketChannel(protocolFamily(family));
         }
         return new NioServerSocketChannel();
     }
@@ -199,11 +238,9 @@ public final class SocketService implements GenServer.Callbacks {
     private void connect(OtpErlangAtom module, String family, OtpErlangObject address, OtpErlangObject port,
                          OtpErlangObject opts, OtpErlangObject timeout, OtpErlangPid owner,
                          Consumer<OtpErlangObject> reply) {
-        InetAddress ip = Addresses.fromTerm(address, family);
-        int p = address instanceof OtpErlangMap ? Addresses.port(address)
-                : SocketOption.isIntIn(port, 0, 65535) ? SocketOption.integer(port) : -1;
+        SocketAddress remote = remote(family, address, port);
         Setup setup = setup(opts, family, SocketOption.CONNECT);
-        if (ip == null || p < 0 || setup == null
+        if (remote == null || setup == null
                 || !(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
             reply.accept(BADARG);
             return;
@@ -224,17 +261,15 @@ public final class SocketService implements GenServer.Callbacks {
             }
             int ms = timeout instanceof com.ericsson.otp.erlang.OtpErlangLong ? SocketOption.integer(timeout) : 0;
             ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, ms);
-            ChannelFuture bound = setup.ip != null || setup.port != 0
-                    ? ch.bind(new InetSocketAddress(setup.ip != null ? setup.ip : Addresses.fromTerm(Terms.atom("any"),
-                            family), setup.port))
-                    : ch.newSucceededFuture();
+            SocketAddress local = setup.bindAddress(-1);
+            ChannelFuture bound = local != null ? ch.bind(local) : ch.newSucceededFuture();
             bound.addListener((ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
                     ch.close();
                     reply.accept(Terms.error(Posix.reason(b.cause())));
                     return;
                 }
-                ch.connect(new InetSocketAddress(ip, p)).addListener((ChannelFutureListener) c -> {
+                ch.connect(remote).addListener((ChannelFutureListener) c -> {
                     if (!c.isSuccess()) {
                         ch.close();
                         reply.accept(Terms.error(ms > 0 && c.cause() instanceof io.netty.channel.ConnectTimeoutException
@@ -247,6 +282,17 @@ public final class SocketService implements GenServer.Callbacks {
                 });
             });
         });
+    }
+
+    /** Where a connect goes: an address and port, a sockaddr map, or {@code {local, Path}}. */
+    private static SocketAddress remote(String family, OtpErlangObject address, OtpErlangObject port) {
+        if (family.equals("local")) {
+            return Addresses.local(address);
+        }
+        InetAddress ip = Addresses.fromTerm(address, family);
+        int p = address instanceof OtpErlangMap ? Addresses.port(address)
+                : SocketOption.isIntIn(port, 0, 65535) ? SocketOption.integer(port) : -1;
+        return ip == null || p < 0 ? null : new InetSocketAddress(ip, p);
     }
 
     /** Applies the create options to a registered channel; the reason when the kernel refuses one. */
@@ -275,7 +321,11 @@ public final class SocketService implements GenServer.Callbacks {
             reply.accept(BADARG);
             return;
         }
-        int p = SocketOption.integer(port) != 0 ? SocketOption.integer(port) : setup.port;
+        SocketAddress local = setup.bindAddress(SocketOption.integer(port));
+        if (local == null) {
+            reply.accept(BADARG);
+            return;
+        }
         EventLoop loop = group.next();
         ServerChannel ch = newServerChannel(family);
         TcpListener listener = new TcpListener(this, loop, module, ch);
@@ -291,8 +341,7 @@ public final class SocketService implements GenServer.Callbacks {
                 return;
             }
             ch.config().setOption(ChannelOption.SO_BACKLOG, setup.backlog);
-            InetAddress ip = setup.ip != null ? setup.ip : Addresses.fromTerm(Terms.atom("any"), family);
-            ch.bind(new InetSocketAddress(ip, p)).addListener((ChannelFutureListener) b -> {
+            ch.bind(local).addListener((ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
                     ch.close();
                     reply.accept(Terms.error(Posix.reason(b.cause())));
@@ -312,10 +361,10 @@ public final class SocketService implements GenServer.Callbacks {
             reply.accept(BADARG);
             return;
         }
-        int p = SocketOption.integer(port) != 0 ? SocketOption.integer(port) : setup.port;
+        SocketAddress local = setup.bindAddress(SocketOption.integer(port));
         EventLoop loop = group.next();
-        Channel ch = epoll ? new EpollDatagramChannel(family.equals("inet6") ? SocketProtocolFamily.INET6
-                : SocketProtocolFamily.INET) : new NioDatagramChannel();
+        Channel ch = family.equals("local") ? new EpollDomainDatagramChannel()
+                : epoll ? new EpollDatagramChannel(protocolFamily(family)) : new NioDatagramChannel();
         UdpSocket socket = new UdpSocket(this, loop, module, family);
         loop.register(ch).addListener((ChannelFutureListener) reg -> {
             if (!reg.isSuccess()) {
@@ -328,8 +377,8 @@ public final class SocketService implements GenServer.Callbacks {
                 reply.accept(Terms.error(failed));
                 return;
             }
-            InetAddress ip = setup.ip != null ? setup.ip : Addresses.fromTerm(Terms.atom("any"), family);
-            ch.bind(new InetSocketAddress(ip, p)).addListener((ChannelFutureListener) b -> {
+            ChannelFuture bound = local != null ? ch.bind(local) : ch.newSucceededFuture();
+            bound.addListener((ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
                     ch.close();
                     reply.accept(Terms.error(Posix.reason(b.cause())));

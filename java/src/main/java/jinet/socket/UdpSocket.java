@@ -11,7 +11,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.DomainDatagramPacket;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -40,9 +44,9 @@ final class UdpSocket extends SocketProcess {
 
     private final String family;
     private Channel ch;
-    private final ArrayDeque<DatagramPacket> inbox = new ArrayDeque<>();
+    private final ArrayDeque<AddressedEnvelope<ByteBuf, ? extends SocketAddress>> inbox = new ArrayDeque<>();
     private final ArrayDeque<Recv> recvs = new ArrayDeque<>();
-    private InetSocketAddress peer;
+    private SocketAddress peer;
     private boolean paused;
     private boolean waitingForOwner;
 
@@ -57,7 +61,7 @@ final class UdpSocket extends SocketProcess {
             }
         });
         on("sendto", (r, from, reply) -> {
-            InetSocketAddress to = destination(((OtpErlangTuple) r).elementAt(1));
+            SocketAddress to = destination(((OtpErlangTuple) r).elementAt(1));
             if (to == null) {
                 reply.accept(SocketService.BADARG);
             } else {
@@ -65,7 +69,7 @@ final class UdpSocket extends SocketProcess {
             }
         });
         on("connect", (r, from, reply) -> {
-            InetSocketAddress to = destination(((OtpErlangTuple) r).elementAt(1));
+            SocketAddress to = destination(((OtpErlangTuple) r).elementAt(1));
             if (to == null) {
                 reply.accept(EINVAL);
                 return;
@@ -97,7 +101,8 @@ final class UdpSocket extends SocketProcess {
         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                DatagramPacket p = (DatagramPacket) msg;
+                @SuppressWarnings("unchecked")
+                AddressedEnvelope<ByteBuf, ? extends SocketAddress> p = (AddressedEnvelope<ByteBuf, ? extends SocketAddress>) msg;
                 if (closed) {
                     p.release();
                     return;
@@ -120,7 +125,10 @@ final class UdpSocket extends SocketProcess {
     }
 
     /** {@code {IP, Port}}, {@code {Family, {IP, Port}}} or a sockaddr map, in this socket's family. */
-    private InetSocketAddress destination(OtpErlangObject d) {
+    private SocketAddress destination(OtpErlangObject d) {
+        if (family.equals("local")) {
+            return Addresses.local(d);
+        }
         InetAddress ip;
         int port;
         if (d instanceof OtpErlangMap) {
@@ -139,14 +147,16 @@ final class UdpSocket extends SocketProcess {
         return ip == null || port < 0 ? null : new InetSocketAddress(ip, port);
     }
 
-    private void send(InetSocketAddress to, OtpErlangObject data, Consumer<OtpErlangObject> reply) {
+    private void send(SocketAddress to, OtpErlangObject data, Consumer<OtpErlangObject> reply) {
         ByteBuf b = IoData.toBytes(data);
         if (b == null) {
             reply.accept(SocketService.BADARG);
             return;
         }
         stats.sent(b.readableBytes());
-        ch.writeAndFlush(new DatagramPacket(b, to)).addListener((ChannelFutureListener) f ->
+        Object packet = to instanceof DomainSocketAddress ? new DomainDatagramPacket(b, (DomainSocketAddress) to)
+                : new DatagramPacket(b, (InetSocketAddress) to);
+        ch.writeAndFlush(packet).addListener((ChannelFutureListener) f ->
                 reply.accept(f.isSuccess() ? OK : Terms.error(Posix.reason(f.cause()))));
     }
 
@@ -172,9 +182,11 @@ final class UdpSocket extends SocketProcess {
         }
     }
 
-    private OtpErlangObject[] parts(DatagramPacket p) {
-        InetSocketAddress from = p.sender();
-        return new OtpErlangObject[] {Addresses.ip(from.getAddress()), new OtpErlangLong(from.getPort()),
+    /** The sender's address and port as {@code {udp, S, IP, Port, Data}} names them ({@code {local, Path}} and 0 for local). */
+    private OtpErlangObject[] parts(AddressedEnvelope<ByteBuf, ? extends SocketAddress> p) {
+        OtpErlangTuple from = Addresses.toTerm(p.sender());
+        boolean local = p.sender() instanceof DomainSocketAddress || p.sender() == null;
+        return new OtpErlangObject[] {local ? from : from.elementAt(0), local ? new OtpErlangLong(0) : from.elementAt(1),
             IoData.toTerm(p.content(), binary())};
     }
 
@@ -191,7 +203,7 @@ final class UdpSocket extends SocketProcess {
                     waitForOwner();
                     return;
                 }
-                DatagramPacket p = inbox.poll();
+                AddressedEnvelope<ByteBuf, ? extends SocketAddress> p = inbox.poll();
                 OtpErlangObject[] a = parts(p);
                 p.release();
                 self.send(owner, Terms.tuple(UDP, term, a[0], a[1], a[2]));
@@ -203,7 +215,7 @@ final class UdpSocket extends SocketProcess {
                 if (r.timer != null) {
                     r.timer.cancel(false);
                 }
-                DatagramPacket p = inbox.poll();
+                AddressedEnvelope<ByteBuf, ? extends SocketAddress> p = inbox.poll();
                 OtpErlangObject[] a = parts(p);
                 p.release();
                 r.reply.accept(Terms.ok(Terms.tuple(a)));
@@ -264,7 +276,7 @@ final class UdpSocket extends SocketProcess {
             }
             r.reply.accept(CLOSED);
         }
-        inbox.forEach(DatagramPacket::release);
+        inbox.forEach(AddressedEnvelope::release);
         inbox.clear();
         if (ch != null) {
             ch.close();
