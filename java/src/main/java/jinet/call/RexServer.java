@@ -6,6 +6,7 @@ import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.util.function.Consumer;
 import jinet.node.LocalProcess;
+import jinet.term.CallContext;
 import jinet.term.ErlangException;
 import jinet.term.Terms;
 
@@ -36,9 +37,9 @@ public final class RexServer implements GenServer.Callbacks {
     /** Applies the call in rex's turn, or where it may wait when the function waits; replies with the result. */
     private void run(LocalProcess self, OtpErlangTuple call, Consumer<OtpErlangObject> reply) {
         if (exports.isBlocking(call.elementAt(1), call.elementAt(2), call.elementAt(3))) {
-            self.node().blockingExecutor().execute(() -> reply.accept(execute(call)));
+            self.node().blockingExecutor().execute(() -> reply.accept(execute(self, call)));
         } else {
-            reply.accept(execute(call));
+            reply.accept(execute(self, call));
         }
     }
 
@@ -108,9 +109,12 @@ public final class RexServer implements GenServer.Callbacks {
     }
 
     /** rex's reply for {@code {Kind, M, F, A, GroupLeader}}, shaped like OTP's execute_call/3. */
-    private OtpErlangObject execute(OtpErlangTuple request) {
+    private OtpErlangObject execute(LocalProcess self, OtpErlangTuple request) {
+        OtpErlangPid groupLeader = request.elementAt(4) instanceof OtpErlangPid ? (OtpErlangPid) request.elementAt(4)
+                : null;
         try {
-            return exports.apply(request.elementAt(1), request.elementAt(2), request.elementAt(3));
+            return CallContext.with(new CallContext(self.pid(), groupLeader, self::send),
+                    () -> exports.apply(request.elementAt(1), request.elementAt(2), request.elementAt(3)));
         } catch (ErlangException e) {
             switch (e.kind()) {
                 case THROW:

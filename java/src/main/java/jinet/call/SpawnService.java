@@ -2,8 +2,10 @@ package jinet.call;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
 import jinet.node.LocalProcess;
 import jinet.node.SpawnHandler;
+import jinet.term.CallContext;
 import jinet.term.ErlangException;
 import jinet.term.Terms;
 
@@ -27,12 +29,22 @@ public final class SpawnService implements SpawnHandler {
     }
 
     @Override
-    public void spawn(LocalProcess process, OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args,
-                      int argumentBytes) {
+    public void spawn(LocalProcess process, OtpErlangPid groupLeader, OtpErlangAtom module, OtpErlangAtom function,
+                      OtpErlangObject[] args, int argumentBytes) {
+        CallContext context = new CallContext(process.pid(), groupLeader, process::send);
         if (argumentBytes > LARGE_ARGUMENTS || waits(module, function, args)) {
-            process.node().blockingExecutor().execute(() -> process.exit(run(module, function, args)));
+            process.node().blockingExecutor().execute(() -> process.exit(run(context, module, function, args)));
         } else {
-            process.exit(run(module, function, args));
+            process.exit(run(context, module, function, args));
+        }
+    }
+
+    private OtpErlangObject run(CallContext context, OtpErlangAtom module, OtpErlangAtom function,
+                                OtpErlangObject[] args) {
+        try {
+            return CallContext.with(context, () -> run(module, function, args));
+        } catch (ErlangException e) {
+            return exitReason(e); // run catches what the function raises; this cannot happen
         }
     }
 

@@ -42,6 +42,13 @@ public final class ServicesModule {
                 args -> new OtpErlangAtom(test.test(integerTuple(args[0]))));
     }
 
+    /** The service name of {@code port} for {@code protocol}, as inet:i prints a port; empty when it has none. */
+    public static java.util.Optional<String> serviceName(int port, String protocol) {
+        return ServiceLookup.system().getservbyport(ServiceLookup.PortArg.integer(port),
+                ServiceLookup.Text.ofString(protocol)).value()
+                .map(bytes -> new String(bytes, StandardCharsets.ISO_8859_1));
+    }
+
     static OtpErlangObject getservbyname(ServiceLookup lookup, OtpErlangObject name,
                                          OtpErlangObject protocol) throws ErlangException {
         int[] chars = name instanceof OtpErlangAtom

@@ -414,6 +414,7 @@ public final class Node implements DistListener {
     private boolean onSpawnRequest(DistConnection conn, OtpErlangTuple c, Payload payload) {
         OtpErlangRef reqId = (OtpErlangRef) c.elementAt(1);
         OtpErlangPid parent = (OtpErlangPid) c.elementAt(2);
+        OtpErlangPid groupLeader = c.elementAt(3) instanceof OtpErlangPid ? (OtpErlangPid) c.elementAt(3) : null;
         OtpErlangTuple mfa = (OtpErlangTuple) c.elementAt(4);
         OtpErlangAtom module = (OtpErlangAtom) mfa.elementAt(0);
         OtpErlangAtom function = (OtpErlangAtom) mfa.elementAt(1);
@@ -448,7 +449,7 @@ public final class Node implements DistListener {
                 terminate(p, Terms.atom("badarg"));
                 return;
             }
-            spawner.spawn(p, module, function, args, payload.size());
+            spawner.spawn(p, groupLeader, module, function, args, payload.size());
         });
         return true;
     }

@@ -2,6 +2,7 @@ package jinet.node;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
 
 /**
  * Runs the function a remote {@code spawn_request} names in a process the runtime created,
@@ -10,7 +11,10 @@ import com.ericsson.otp.erlang.OtpErlangObject;
  * waits or computes long goes to {@link Node#blockingExecutor()}.
  */
 public interface SpawnHandler {
-    /** {@code argumentBytes}: the encoded size of the arguments, a hint of the work ahead. */
-    void spawn(LocalProcess process, OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args,
-               int argumentBytes);
+    /**
+     * {@code argumentBytes}: the encoded size of the arguments, a hint of the work ahead;
+     * {@code groupLeader}: where the process's output goes.
+     */
+    void spawn(LocalProcess process, OtpErlangPid groupLeader, OtpErlangAtom module, OtpErlangAtom function,
+               OtpErlangObject[] args, int argumentBytes);
 }

@@ -33,6 +33,52 @@ final class SocketModule {
         served(exports, service, "sockname", 1, a -> Terms.atom("sockname"), SocketProcess.EINVAL);
         served(exports, service, "socknames", 1, a -> Terms.atom("socknames"), SocketProcess.EINVAL);
         served(exports, service, "port", 1, a -> Terms.atom("port"), SocketProcess.EINVAL);
+        // A leak check for tests, beside jinet_node:process_count/0
+        exports.export("jinet_node", "socket_count", 0,
+                args -> new com.ericsson.otp.erlang.OtpErlangLong(service.openCount()));
+        exports.exportBlocking(INET, "i", 0, args -> {
+            for (String proto : new String[] {"tcp", "udp", "sctp"}) {
+                print(service, proto, defaultFields());
+            }
+            return Terms.OK;
+        });
+        exports.exportBlocking(INET, "i", 1, args -> {
+            print(service, protocol(args[0]), defaultFields());
+            return Terms.OK;
+        });
+        exports.exportBlocking(INET, "i", 2, args -> {
+            OtpErlangObject[] fields = Terms.properListElements(args[1]);
+            if (fields == null) {
+                throw ErlangException.error("function_clause");
+            }
+            print(service, protocol(args[0]), java.util.List.of(fields));
+            return Terms.OK;
+        });
+    }
+
+    private static java.util.List<OtpErlangObject> defaultFields() {
+        java.util.List<OtpErlangObject> fields = new java.util.ArrayList<>();
+        SocketTable.DEFAULT_FIELDS.forEach(f -> fields.add(Terms.atom(f)));
+        return fields;
+    }
+
+    private static String protocol(OtpErlangObject p) throws ErlangException {
+        for (String proto : new String[] {"tcp", "udp", "sctp"}) {
+            if (Terms.isAtom(p, proto)) {
+                return proto;
+            }
+        }
+        throw ErlangException.error("function_clause");
+    }
+
+    /** Prints the table through the caller's group leader, as io:format in inet:i does. */
+    private static void print(SocketService service, String proto, java.util.List<OtpErlangObject> fields)
+            throws ErlangException {
+        String text = SocketTable.render(new java.util.ArrayList<>(service.sockets()), proto, fields);
+        jinet.term.CallContext context = jinet.term.CallContext.current();
+        if (!text.isEmpty() && context != null) {
+            context.putChars(text);
+        }
     }
 
     private static void served(Exporter exports, SocketService service, String name, int arity, RequestOf request,

@@ -340,12 +340,26 @@ abstract class SocketProcess implements GenServer.Callbacks {
         return Terms.ok(new OtpErlangLong(a instanceof InetSocketAddress ? ((InetSocketAddress) a).getPort() : 0));
     }
 
+    /** The states the inet driver would show for this socket ({@code prim_inet:getstatus/1}). */
+    abstract List<String> states();
+
+    /** "stream" or "dgram". */
+    abstract String type();
+
+    /**
+     * {@code inet:info/1} of a module socket, in the keys inet's own functions read from one
+     * (owner, states, type, counters), the states as rstates with no wstates.
+     */
     OtpErlangObject info() {
         Map<OtpErlangObject, OtpErlangObject> m = new HashMap<>();
         m.put(Terms.atom("owner"), owner);
         m.put(Terms.atom("active"), kept("active"));
         m.put(Terms.atom("counters"), stats.map());
-        m.put(Terms.atom("states"), Terms.list(Terms.atom(closed ? "closed" : "open")));
+        m.put(Terms.atom("type"), Terms.atom(type()));
+        OtpErlangObject[] states = states().stream().map(Terms::atom).toArray(OtpErlangObject[]::new);
+        m.put(Terms.atom("rstates"), new OtpErlangList(states));
+        m.put(Terms.atom("wstates"), Terms.NIL);
+        m.put(Terms.atom("states"), new OtpErlangList(states));
         return new com.ericsson.otp.erlang.OtpErlangMap(m.keySet().toArray(new OtpErlangObject[0]),
                 m.values().toArray(new OtpErlangObject[0]));
     }

@@ -138,4 +138,14 @@ final class TcpListener extends SocketProcess {
         }
     }
 
+
+    @Override
+    java.util.List<String> states() {
+        return java.util.List.of("listen", "open");
+    }
+
+    @Override
+    String type() {
+        return "stream";
+    }
 }

@@ -428,4 +428,14 @@ final class TcpSocket extends SocketProcess {
     OtpErlangPid ownerPid() {
         return owner;
     }
+
+    @Override
+    java.util.List<String> states() {
+        return ch != null && ch.isActive() ? java.util.List.of("connected", "open") : java.util.List.of("open");
+    }
+
+    @Override
+    String type() {
+        return "stream";
+    }
 }

@@ -283,4 +283,14 @@ final class UdpSocket extends SocketProcess {
         }
         end();
     }
+
+    @Override
+    java.util.List<String> states() {
+        return peer != null ? java.util.List.of("connected", "open") : java.util.List.of("open");
+    }
+
+    @Override
+    String type() {
+        return "dgram";
+    }
 }
