@@ -178,12 +178,26 @@ socknames(Socket, Assoc) -> fwd(socknames, [Socket, Assoc]).
 %% @doc The jinet node the inet functions of this module call.
 -spec node() -> node().
 node() ->
-    case application:get_env(jinet, node) of
-        {ok, Node} when is_atom(Node), Node =/= undefined -> Node;
+    case app_env_node() of
+        {ok, Node} -> Node;
         _ ->
             case os:getenv("JINET_NODE") of
                 Name when is_list(Name), Name =/= "" -> list_to_atom(Name);
                 _ -> list_to_atom("jinet@" ++ short_host())
+            end
+    end.
+
+%% The application's node setting. The application is loaded first if it is
+%% not, so that `erl -jinet node N' (applied when it loads) counts even where
+%% nothing started it, as on a node whose inetrc names jinet's modules.
+app_env_node() ->
+    case application:get_env(jinet, node) of
+        {ok, Node} when is_atom(Node), Node =/= undefined -> {ok, Node};
+        {ok, _} -> undefined;
+        undefined ->
+            case application:load(jinet) of
+                ok -> app_env_node();
+                _ -> undefined
             end
     end.
 
