@@ -23,6 +23,10 @@ final class Posix {
     }
 
     static String reason(Throwable t) {
+        // Netty wraps what the kernel said (a ChannelException around a NativeIoException)
+        while (t.getCause() != null && !(t instanceof Errors.NativeIoException) && !(t instanceof IOException)) {
+            t = t.getCause();
+        }
         if (t instanceof Errors.NativeIoException) {
             return Errno.name(-((Errors.NativeIoException) t).expectedErr());
         }

@@ -168,13 +168,15 @@ abstract class SocketProcess implements GenServer.Callbacks {
                         ? ((OtpErlangAtom) ((OtpErlangTuple) request).elementAt(0)).atomValue() : null;
         Request h = tag == null ? null : requests.get(tag);
         if (h == null) {
-            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            reply.accept(SocketService.BADARG);
             return;
         }
         try {
             h.handle(request, from, reply);
         } catch (ClassCastException | IndexOutOfBoundsException e) {
-            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            reply.accept(SocketService.BADARG); // a request of the wrong shape
+        } catch (RuntimeException e) {
+            reply.accept(Terms.error(Posix.reason(e))); // what the kernel refused (a setsockopt)
         }
     }
 

@@ -125,6 +125,9 @@ public final class SocketService implements GenServer.Callbacks {
             }
         } catch (ClassCastException | IndexOutOfBoundsException e) {
             reply.accept(BADARG);
+        } catch (RuntimeException e) {
+            // socket(2) itself failed: out of descriptors (emfile, enfile), an unsupported family
+            reply.accept(Terms.error(Posix.reason(e)));
         }
     }
 

@@ -87,7 +87,7 @@ final class TcpListener extends SocketProcess {
 
     private void accept(OtpErlangObject timeout, OtpErlangPid caller, Consumer<OtpErlangObject> reply) {
         if (!(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
-            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            reply.accept(SocketService.BADARG);
             return;
         }
         Accept a = new Accept(caller, reply);

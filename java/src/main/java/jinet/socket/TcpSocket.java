@@ -73,7 +73,7 @@ final class TcpSocket extends SocketProcess {
         on("unrecv", (r, from, reply) -> {
             ByteBuf b = IoData.toBytes(((OtpErlangTuple) r).elementAt(1));
             if (b == null) {
-                reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+                reply.accept(SocketService.BADARG);
                 return;
             }
             inbox.addFirst(b);
@@ -282,7 +282,7 @@ final class TcpSocket extends SocketProcess {
     private void recv(OtpErlangObject length, OtpErlangObject timeout, Consumer<OtpErlangObject> reply) {
         if (!SocketOption.isIntIn(length, 0, Integer.MAX_VALUE)
                 || !(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
-            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            reply.accept(SocketService.BADARG);
             return;
         }
         if (isActive()) {
@@ -305,7 +305,7 @@ final class TcpSocket extends SocketProcess {
     private void send(OtpErlangObject data, Consumer<OtpErlangObject> reply) {
         ByteBuf b = IoData.toBytes(data);
         if (b == null) {
-            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            reply.accept(SocketService.BADARG);
             return;
         }
         if (!ch.isActive()) {
@@ -361,7 +361,7 @@ final class TcpSocket extends SocketProcess {
         } else if (Terms.isAtom(how, "read_write")) {
             f = d.shutdown();
         } else {
-            reply.accept(Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg")));
+            reply.accept(SocketService.BADARG);
             return;
         }
         f.addListener((ChannelFutureListener) done -> reply.accept(done.isSuccess() ? OK
