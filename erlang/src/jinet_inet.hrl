@@ -42,15 +42,20 @@ close(S) ->
     after 0 -> Reply
     end.
 
-controlling_process(S, NewOwner) ->
+controlling_process(S, NewOwner) when is_pid(NewOwner) ->
     jinet_sock:controlling_process(S, NewOwner, ?DELIVERIES).
 
 fdopen(_Fd, _Opts) -> {error, einval}.
 
-setopts(S, Opts) -> jinet_sock:call(S, {setopts, Opts}, ?CLOSED_EINVAL).
-getopts(S, Opts) -> jinet_sock:call(S, {getopts, Opts}, ?CLOSED_EINVAL).
+%% Argument checks as inet's and prim_inet's: setopts walks the list with a
+%% comprehension, getopts and getstat have an is_list guard.
+setopts(S, Opts) when is_list(Opts) ->
+    jinet_sock:call(S, {setopts, Opts}, ?CLOSED_EINVAL);
+setopts(_S, Opts) ->
+    erlang:error({bad_generator, Opts}).
+getopts(S, Opts) when is_list(Opts) -> jinet_sock:call(S, {getopts, Opts}, ?CLOSED_EINVAL).
 getstat(S) -> jinet_sock:call(S, getstat, ?CLOSED_EINVAL).
-getstat(S, Opts) -> jinet_sock:call(S, {getstat, Opts}, ?CLOSED_EINVAL).
+getstat(S, Opts) when is_list(Opts) -> jinet_sock:call(S, {getstat, Opts}, ?CLOSED_EINVAL).
 peername(S) -> jinet_sock:call(S, peername, ?CLOSED_EINVAL).
 sockname(S) -> jinet_sock:call(S, sockname, ?CLOSED_EINVAL).
 socknames(S) -> jinet_sock:call(S, socknames, ?CLOSED_EINVAL).

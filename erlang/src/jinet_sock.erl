@@ -15,7 +15,7 @@
 -module(jinet_sock).
 -compile({no_auto_import, [node/1, monitor/1]}).
 
--export([address_family/2, listen_family/2, node/1, strip/1, create/3, call/3, controlling_process/3,
+-export([time/1, address_family/2, listen_family/2, node/1, strip/1, create/3, call/3, controlling_process/3,
          getaddrs/4, getserv/2, timeout_ms/1, monitor/1, cancel_monitor/1,
          socket_to_list/1]).
 
@@ -86,16 +86,14 @@ closed_reply(_) -> {error, enoent}.
 %% the node, which passes it on to NewOwner before its next delivery, so
 %% NewOwner sees everything in order, as inet's port_connect and message
 %% move give it.
-controlling_process(S, NewOwner, Tags) when is_pid(NewOwner) ->
+controlling_process(S, NewOwner, Tags) ->
     case call(S, {controlling_process, NewOwner}, {error, closed}) of
         ok ->
             Moved = take(S, Tags, []),
             call(S, {resume, Moved}, ok);
         Other ->
             Other
-    end;
-controlling_process(_, _, _) ->
-    {error, badarg}.
+    end.
 
 take(S, Tags, Acc) ->
     receive
@@ -132,6 +130,10 @@ getserv(_Proto, Port) when is_integer(Port) -> {ok, Port};
 getserv(Proto, Name) when is_atom(Name) ->
     erpc:call(jinet:node(), inet, getservbyname, [Name, Proto]);
 getserv(_Proto, _) -> {error, einval}.
+
+%% A recv or accept time as prim_inet takes it: a negative one is no limit.
+time(Time) when is_integer(Time), Time < 0 -> infinity;
+time(Time) -> Time.
 
 %% gen_tcp passes a timer local to this node: its time left, in ms.
 timeout_ms(Timer) when is_reference(Timer) -> inet:timeout(Timer);

@@ -28,14 +28,20 @@ listen(Port, Opts) ->
                       {listen, listen_family(Opts), Port, jinet_sock:strip(Opts)}).
 
 accept(L) -> accept(L, infinity).
-accept(L, Time) -> jinet_sock:call(L, {accept, Time}, {error, closed}).
+accept(L, Time) when Time =:= infinity; is_integer(Time) ->
+    jinet_sock:call(L, {accept, jinet_sock:time(Time)}, {error, closed}).
 
 send(S, Data) -> jinet_sock:call(S, {send, Data}, {error, closed}).
 send(S, Data, _Opts) -> send(S, Data).
 
+%% The argument checks are prim_inet's clauses: what they do not match is a
+%% function_clause, a negative time is no time limit.
 recv(S, Length) -> recv(S, Length, infinity).
-recv(S, Length, Time) -> jinet_sock:call(S, {recv, Length, Time}, {error, closed}).
+recv(S, Length, Time) when is_integer(Length), Length >= 0,
+                           Time =:= infinity orelse is_integer(Time) ->
+    jinet_sock:call(S, {recv, Length, jinet_sock:time(Time)}, {error, closed}).
 
 unrecv(S, Data) -> jinet_sock:call(S, {unrecv, Data}, {error, closed}).
 
-shutdown(S, How) -> jinet_sock:call(S, {shutdown, How}, {error, closed}).
+shutdown(S, How) when How =:= read; How =:= write; How =:= read_write ->
+    jinet_sock:call(S, {shutdown, How}, {error, closed}).

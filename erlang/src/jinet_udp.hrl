@@ -49,7 +49,8 @@ send(_S, _Host, _Port, _AncData, _Data) ->
     exit(badarg).
 
 recv(S, Length) -> recv(S, Length, infinity).
-recv(S, Length, Time) -> jinet_sock:call(S, {recv, Length, Time}, {error, closed}).
+recv(S, Length, Time) ->
+    jinet_sock:call(S, {recv, Length, jinet_sock:time(Time)}, {error, closed}).
 
 connect(S, SockAddr) -> jinet_sock:call(S, {connect, SockAddr}, {error, closed}).
 connect(S, Address, Port) ->

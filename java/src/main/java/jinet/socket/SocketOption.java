@@ -97,9 +97,10 @@ final class SocketOption {
             s.keep("nodelay", v);
             s.applyNodelay();
         }, s -> s.kept("nodelay"));
-        os("recbuf", ALL, v -> isIntIn(v, 1, Integer.MAX_VALUE), ChannelOption.SO_RCVBUF, SocketOption::integer,
+        // Any int: the kernel clamps what it takes, as it does for BEAM
+        os("recbuf", ALL, v -> isIntIn(v, Integer.MIN_VALUE, Integer.MAX_VALUE), ChannelOption.SO_RCVBUF, SocketOption::integer,
                 OtpErlangLong::new);
-        os("sndbuf", ALL, v -> isIntIn(v, 1, Integer.MAX_VALUE), ChannelOption.SO_SNDBUF, SocketOption::integer,
+        os("sndbuf", ALL, v -> isIntIn(v, Integer.MIN_VALUE, Integer.MAX_VALUE), ChannelOption.SO_SNDBUF, SocketOption::integer,
                 OtpErlangLong::new);
         os("broadcast", UDP, SocketOption::isBool, ChannelOption.SO_BROADCAST, SocketOption::bool, Terms::bool);
         os("tos", ALL, v -> isIntIn(v, 0, 255), ChannelOption.IP_TOS, SocketOption::integer, OtpErlangLong::new);

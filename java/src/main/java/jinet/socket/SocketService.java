@@ -196,7 +196,8 @@ public final class SocketService implements GenServer.Callbacks {
                     s.port = SocketOption.integer(t.elementAt(1));
                     break;
                 case "backlog":
-                    if ((scope & SocketOption.LISTEN) == 0 || !SocketOption.isIntIn(t.elementAt(1), 0, 1 << 30)) {
+                    if ((scope & SocketOption.LISTEN) == 0
+                            || !SocketOption.isIntIn(t.elementAt(1), Integer.MIN_VALUE, Integer.MAX_VALUE)) {
                         return null;
                     }
                     s.backlog = SocketOption.integer(t.elementAt(1));

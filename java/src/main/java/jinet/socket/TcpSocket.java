@@ -73,7 +73,7 @@ final class TcpSocket extends SocketProcess {
         on("unrecv", (r, from, reply) -> {
             ByteBuf b = IoData.toBytes(((OtpErlangTuple) r).elementAt(1));
             if (b == null) {
-                reply.accept(SocketService.BADARG);
+                reply.accept(EINVAL);
                 return;
             }
             inbox.addFirst(b);
@@ -305,7 +305,7 @@ final class TcpSocket extends SocketProcess {
     private void send(OtpErlangObject data, Consumer<OtpErlangObject> reply) {
         ByteBuf b = IoData.toBytes(data);
         if (b == null) {
-            reply.accept(SocketService.BADARG);
+            reply.accept(EINVAL); // the port refuses what is not iodata
             return;
         }
         if (!ch.isActive()) {
