@@ -48,6 +48,17 @@ abstract class SocketProcess implements GenServer.Callbacks {
     private final Map<String, Request> requests = new HashMap<>();
     final Stats stats = new Stats();
     boolean closed;
+    /**
+     * The descriptor is closed but the socket is not: what the inet driver leaves after a passive
+     * socket has reported the peer's close with exit_on_close. Until the socket is closed, what
+     * asks the descriptor is einval, and making it active delivers the close.
+     */
+    boolean fdClosed;
+    private static final java.util.Set<String> ASKS_THE_DESCRIPTOR = java.util.Set.of("getopts", "getstat",
+            "peername", "sockname", "socknames", "port");
+    /** Set while a request is handled: a process that ends in it ends after its answer. */
+    private boolean inRequest;
+    private boolean endAfterRequest;
 
     SocketProcess(SocketService service, EventLoop loop, OtpErlangAtom module, int scope) {
         this.service = service;
@@ -64,9 +75,8 @@ abstract class SocketProcess implements GenServer.Callbacks {
         on("socknames", (r, from, reply) -> reply.accept(socknames()));
         on("port", (r, from, reply) -> reply.accept(port()));
         on("close", (r, from, reply) -> {
-            // the answer before the process ends, or the caller's monitor sees the end first
-            reply.accept(OK);
             close();
+            reply.accept(OK);
         });
         on("controlling_process", (r, from, reply) ->
                 reply.accept(controllingProcess(from, (OtpErlangPid) ((OtpErlangTuple) r).elementAt(1))));
@@ -125,6 +135,9 @@ abstract class SocketProcess implements GenServer.Callbacks {
      * One delivery made in active once or N mode: the count goes down, and at zero the socket
      * is passive; after N deliveries the owner is told with {@code {passiveTag, S}}.
      */
+    /** {@code tcp_passive} or {@code udp_passive}. */
+    abstract OtpErlangAtom passiveTag();
+
     final void countDelivery(OtpErlangAtom passiveTag) {
         OtpErlangObject a = kept("active");
         if (Terms.isAtom(a, "once")) {
@@ -151,8 +164,15 @@ abstract class SocketProcess implements GenServer.Callbacks {
         service.opened(this);
     }
 
-    /** Ends the process: its monitors and the registry forget it. */
+    /**
+     * Ends the process: its monitors and the registry forget it. In the middle of a request the
+     * end waits for the request's answer, or the caller's monitor would see the end first.
+     */
     final void end() {
+        if (inRequest) {
+            endAfterRequest = true;
+            return;
+        }
         if (self != null) {
             service.closed(this);
             self.exit(Terms.atom("normal"));
@@ -171,12 +191,23 @@ abstract class SocketProcess implements GenServer.Callbacks {
             reply.accept(SocketService.BADARG);
             return;
         }
+        if (fdClosed && ASKS_THE_DESCRIPTOR.contains(tag)) {
+            reply.accept(EINVAL);
+            return;
+        }
+        inRequest = true;
         try {
             h.handle(request, from, reply);
         } catch (ClassCastException | IndexOutOfBoundsException e) {
             reply.accept(SocketService.BADARG); // a request of the wrong shape
         } catch (RuntimeException e) {
             reply.accept(Terms.error(Posix.reason(e))); // what the kernel refused (a setsockopt)
+        } finally {
+            inRequest = false;
+        }
+        if (endAfterRequest) {
+            endAfterRequest = false;
+            end();
         }
     }
 
@@ -218,6 +249,10 @@ abstract class SocketProcess implements GenServer.Callbacks {
         kept.putAll(other.kept);
     }
 
+    final boolean isKept(String name) {
+        return kept.containsKey(name);
+    }
+
     final OtpErlangObject kept(String name) {
         return kept.get(name);
     }
@@ -247,8 +282,15 @@ abstract class SocketProcess implements GenServer.Callbacks {
                 if (v == null) {
                     return EINVAL;
                 }
+                if (((OtpErlangLong) v).longValue() == 0) {
+                    // a count that reaches zero makes the socket passive and says so, as a delivery does
+                    v = Terms.FALSE;
+                    self.send(owner, Terms.tuple(passiveTag(), term));
+                }
             }
-            o.set.accept(this, v);
+            if (!fdClosed || isKept(o.name)) {
+                o.set.accept(this, v);
+            }
         }
         optionsChanged();
         return OK;

@@ -148,4 +148,9 @@ final class TcpListener extends SocketProcess {
     String type() {
         return "stream";
     }
+
+    @Override
+    OtpErlangAtom passiveTag() {
+        return Terms.atom("tcp_passive");
+    }
 }

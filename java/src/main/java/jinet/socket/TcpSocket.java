@@ -162,6 +162,13 @@ final class TcpSocket extends SocketProcess {
         if (closed) {
             return;
         }
+        if (fdClosed) {
+            if (isActive() && !paused) {
+                self.send(owner, Terms.tuple(TCP_CLOSED, term));
+                close();
+            }
+            return;
+        }
         if (isActive()) {
             if (paused) {
                 return;
@@ -240,15 +247,25 @@ final class TcpSocket extends SocketProcess {
         }
     }
 
+    /**
+     * A passive socket's answer at the end of the stream: {@code closed} once (or the reset, where
+     * the socket shows resets), {@code enotconn} after; with exit_on_close the descriptor closes then.
+     */
     private OtpErlangObject closedAnswer() {
-        if (error != null && keptBool("show_econnreset") && error.equals("econnreset")) {
-            return Terms.error("econnreset");
-        }
-        if (closeReported) {
+        if (closeReported && fdClosed) {
             return Terms.error("enotconn");
         }
+        if (closeReported) {
+            return CLOSED; // without exit_on_close the socket stays, and says closed each time
+        }
         closeReported = true;
-        return CLOSED;
+        OtpErlangObject answer = error != null && keptBool("show_econnreset") && error.equals("econnreset")
+                ? Terms.error("econnreset") : CLOSED;
+        if (keptBool("exit_on_close")) {
+            fdClosed = true;
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        return answer;
     }
 
     private ByteBuf takeAll() {
@@ -289,6 +306,10 @@ final class TcpSocket extends SocketProcess {
             reply.accept(EINVAL);
             return;
         }
+        if (fdClosed) {
+            reply.accept(Terms.error("enotconn"));
+            return;
+        }
         Recv r = new Recv(SocketOption.integer(length), reply);
         recvs.add(r);
         pump();
@@ -308,9 +329,10 @@ final class TcpSocket extends SocketProcess {
             reply.accept(EINVAL); // the port refuses what is not iodata
             return;
         }
-        if (!ch.isActive()) {
+        if (fdClosed || !ch.isActive() || ((DuplexChannel) ch).isOutputShutdown()) {
             b.release();
-            reply.accept(CLOSED);
+            // after a reset the descriptor is no longer connected; after a close, or its own shutdown, it is closed
+            reply.accept(fdClosed && "econnreset".equals(error) ? Terms.error("enotconn") : CLOSED);
             return;
         }
         int n = b.readableBytes();
@@ -353,6 +375,11 @@ final class TcpSocket extends SocketProcess {
             return;
         }
         DuplexChannel d = (DuplexChannel) ch;
+        if (fdClosed || (eof && d.isOutputShutdown()) || !ch.isActive()) {
+            // both ways closed: the kernel's ENOTCONN, which Netty's shutdown does not pass on
+            reply.accept(Terms.error("enotconn"));
+            return;
+        }
         io.netty.channel.ChannelFuture f;
         if (Terms.isAtom(how, "write")) {
             f = d.shutdownOutput();
@@ -437,5 +464,10 @@ final class TcpSocket extends SocketProcess {
     @Override
     String type() {
         return "stream";
+    }
+
+    @Override
+    OtpErlangAtom passiveTag() {
+        return TCP_PASSIVE;
     }
 }

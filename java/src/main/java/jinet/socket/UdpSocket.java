@@ -293,4 +293,9 @@ final class UdpSocket extends SocketProcess {
     String type() {
         return "dgram";
     }
+
+    @Override
+    OtpErlangAtom passiveTag() {
+        return UDP_PASSIVE;
+    }
 }
