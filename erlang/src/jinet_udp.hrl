@@ -30,11 +30,13 @@ send(S, {_, _} = Destination, AncData, Data) when is_list(AncData) ->
 send(S, Host, Port, Data) ->
     send(S, Host, Port, [], Data).
 
-send(S, Addr, Port, _AncData, Data)
+%% As gen_udp's own send/5, the ancillary data is a list.
+send(S, Addr, Port, AncData, Data)
   when is_tuple(Addr), tuple_size(Addr) =:= 4 orelse tuple_size(Addr) =:= 8,
-       is_integer(Port) ->
+       is_integer(Port), is_list(AncData) ->
     send(S, {Addr, Port}, Data);
-send(S, Host, Service, _AncData, Data) when is_list(Host); is_atom(Host) ->
+send(S, Host, Service, AncData, Data)
+  when is_list(Host) orelse is_atom(Host), is_list(AncData) ->
     case getaddr(Host) of
         {ok, Addr} ->
             case getserv(Service) of
@@ -44,9 +46,7 @@ send(S, Host, Service, _AncData, Data) when is_list(Host); is_atom(Host) ->
             end;
         {error, einval} -> exit(badarg);
         Error -> Error
-    end;
-send(_S, _Host, _Port, _AncData, _Data) ->
-    exit(badarg).
+    end.
 
 recv(S, Length) -> recv(S, Length, infinity).
 recv(S, Length, Time) ->

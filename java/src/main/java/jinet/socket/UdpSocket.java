@@ -55,7 +55,13 @@ final class UdpSocket extends SocketProcess {
         this.family = family;
         on("send", (r, from, reply) -> {
             if (peer == null) {
-                reply.accept(Terms.error("enotconn"));
+                // sendto with no address: the driver counts the send, the kernel refuses it
+                ByteBuf b = IoData.toBytes(((OtpErlangTuple) r).elementAt(1));
+                if (b != null) {
+                    stats.sent(b.readableBytes());
+                    b.release();
+                }
+                reply.accept(EINVAL);
             } else {
                 send(peer, ((OtpErlangTuple) r).elementAt(1), reply);
             }
@@ -150,7 +156,7 @@ final class UdpSocket extends SocketProcess {
     private void send(SocketAddress to, OtpErlangObject data, Consumer<OtpErlangObject> reply) {
         ByteBuf b = IoData.toBytes(data);
         if (b == null) {
-            reply.accept(SocketService.BADARG);
+            reply.accept(EINVAL);
             return;
         }
         stats.sent(b.readableBytes());
