@@ -113,27 +113,26 @@ final class SocketOption {
     }
 
     /** The defaults BEAM's inet driver starts a socket with, for the options the process keeps. */
-    static void defaults(SocketProcess s) {
-        s.keep("active", Terms.atom("true"));
-        s.keep("mode", Terms.atom("list"));
-        s.keep("exit_on_close", Terms.bool(true));
-        s.keep("show_econnreset", Terms.bool(false));
-        s.keep("send_timeout", Terms.atom("infinity"));
-        s.keep("send_timeout_close", Terms.bool(false));
-        s.keep("delay_send", Terms.bool(false));
-        s.keep("deliver", Terms.atom("term"));
-        s.keep("header", new OtpErlangLong(0));
-        s.keep("packet_size", new OtpErlangLong(0));
-        s.keep("packet", new OtpErlangLong(0));
-        s.keep("buffer", new OtpErlangLong(1460));
-        s.keep("high_msgq_watermark", new OtpErlangLong(8192));
-        s.keep("low_msgq_watermark", new OtpErlangLong(4096));
-        s.keep("high_watermark", new OtpErlangLong(8192));
-        s.keep("low_watermark", new OtpErlangLong(4096));
-        s.keep("bind_to_device", new OtpErlangBinary(new byte[0]));
-        s.keep("linger", Terms.tuple(Terms.bool(false), new OtpErlangLong(0)));
-        s.keep("nodelay", Terms.bool(false));
-    }
+    static final Map<String, OtpErlangObject> DEFAULTS = Map.ofEntries(
+            Map.entry("active", Terms.atom("true")),
+            Map.entry("mode", Terms.atom("list")),
+            Map.entry("exit_on_close", Terms.bool(true)),
+            Map.entry("show_econnreset", Terms.bool(false)),
+            Map.entry("send_timeout", Terms.atom("infinity")),
+            Map.entry("send_timeout_close", Terms.bool(false)),
+            Map.entry("delay_send", Terms.bool(false)),
+            Map.entry("deliver", Terms.atom("term")),
+            Map.entry("header", new OtpErlangLong(0)),
+            Map.entry("packet_size", new OtpErlangLong(0)),
+            Map.entry("packet", new OtpErlangLong(0)),
+            Map.entry("buffer", new OtpErlangLong(1460)),
+            Map.entry("high_msgq_watermark", new OtpErlangLong(8192)),
+            Map.entry("low_msgq_watermark", new OtpErlangLong(4096)),
+            Map.entry("high_watermark", new OtpErlangLong(8192)),
+            Map.entry("low_watermark", new OtpErlangLong(4096)),
+            Map.entry("bind_to_device", new OtpErlangBinary(new byte[0])),
+            Map.entry("linger", Terms.tuple(Terms.bool(false), new OtpErlangLong(0))),
+            Map.entry("nodelay", Terms.bool(false)));
 
     /** Netty's write watermarks, from high_watermark and low_watermark as inet orders them. */
     static WriteBufferWaterMark waterMark(int low, int high) {

@@ -31,10 +31,53 @@ abstract class SocketProcess implements GenServer.Callbacks {
     static final OtpErlangObject EINVAL = Terms.error("einval");
     static final OtpErlangObject CLOSED = Terms.error("closed");
 
-    /** A request's handler: the request (an atom or a tuple), its caller, where the answer goes. */
+    /** A request's handler: the socket, the request (an atom or a tuple), its caller, where the answer goes. */
     interface Request {
-        void handle(OtpErlangObject request, OtpErlangPid from, Consumer<OtpErlangObject> reply);
+        void handle(SocketProcess socket, OtpErlangObject request, OtpErlangPid from, Consumer<OtpErlangObject> reply);
     }
+
+    /** Element {@code i} of a tuple request. */
+    static OtpErlangObject arg(OtpErlangObject request, int i) {
+        return ((OtpErlangTuple) request).elementAt(i);
+    }
+
+    /**
+     * The requests every socket answers, merged with a kind's own: one table per kind, shared
+     * by its sockets (a socket costs its state, not its dispatch).
+     */
+    static Map<String, Request> requests(Map<String, Request> own) {
+        Map<String, Request> m = new HashMap<>(COMMON);
+        m.putAll(own);
+        return Map.copyOf(m);
+    }
+
+    private static final Map<String, Request> COMMON = Map.ofEntries(
+            Map.entry("setopts", (s, r, from, reply) -> reply.accept(s.setopts(arg(r, 1)))),
+            Map.entry("getopts", (s, r, from, reply) -> reply.accept(s.getopts(arg(r, 1)))),
+            Map.entry("getstat", (s, r, from, reply) -> reply.accept(r instanceof OtpErlangTuple
+                    ? s.stats.get(arg(r, 1)) : s.stats.all())),
+            Map.entry("peername", (s, r, from, reply) -> reply.accept(address(s.channel().remoteAddress(), "enotconn"))),
+            Map.entry("sockname", (s, r, from, reply) -> reply.accept(address(s.channel().localAddress(), "einval"))),
+            Map.entry("socknames", (s, r, from, reply) -> reply.accept(s.socknames())),
+            Map.entry("port", (s, r, from, reply) -> reply.accept(s.port())),
+            Map.entry("close", (s, r, from, reply) -> {
+                s.close();
+                reply.accept(OK);
+            }),
+            Map.entry("controlling_process", (s, r, from, reply) ->
+                    reply.accept(s.controllingProcess(from, (OtpErlangPid) arg(r, 1)))),
+            Map.entry("resume", (s, r, from, reply) -> {
+                for (OtpErlangObject m : Terms.properListElements(arg(r, 1))) {
+                    s.self.send(s.owner, m);
+                }
+                s.resumeDeliveries();
+                reply.accept(OK);
+            }),
+            Map.entry("info", (s, r, from, reply) -> reply.accept(s.info())),
+            Map.entry("which_packet_type", (s, r, from, reply) -> reply.accept(Terms.ok(Terms.atom("raw")))));
+
+    /** This kind's request table (see {@link #requests}). */
+    abstract Map<String, Request> requestTable();
 
     final SocketService service;
     final EventLoop loop;
@@ -44,8 +87,8 @@ abstract class SocketProcess implements GenServer.Callbacks {
     OtpErlangTuple term;
     OtpErlangPid owner;
     private OtpErlangRef ownerMonitor;
-    private final Map<String, OtpErlangObject> kept = new HashMap<>();
-    private final Map<String, Request> requests = new HashMap<>();
+    /** The options this socket was given; the rest are the defaults, shared by all sockets. */
+    private Map<String, OtpErlangObject> kept;
     final Stats stats = new Stats();
     boolean closed;
     /**
@@ -65,30 +108,6 @@ abstract class SocketProcess implements GenServer.Callbacks {
         this.loop = loop;
         this.module = module;
         this.scope = scope;
-        SocketOption.defaults(this);
-        on("setopts", (r, from, reply) -> reply.accept(setopts(((OtpErlangTuple) r).elementAt(1))));
-        on("getopts", (r, from, reply) -> reply.accept(getopts(((OtpErlangTuple) r).elementAt(1))));
-        on("getstat", (r, from, reply) -> reply.accept(r instanceof OtpErlangTuple
-                ? stats.get(((OtpErlangTuple) r).elementAt(1)) : stats.all()));
-        on("peername", (r, from, reply) -> reply.accept(address(channel().remoteAddress(), "enotconn")));
-        on("sockname", (r, from, reply) -> reply.accept(address(channel().localAddress(), "einval")));
-        on("socknames", (r, from, reply) -> reply.accept(socknames()));
-        on("port", (r, from, reply) -> reply.accept(port()));
-        on("close", (r, from, reply) -> {
-            close();
-            reply.accept(OK);
-        });
-        on("controlling_process", (r, from, reply) ->
-                reply.accept(controllingProcess(from, (OtpErlangPid) ((OtpErlangTuple) r).elementAt(1))));
-        on("resume", (r, from, reply) -> {
-            for (OtpErlangObject m : Terms.properListElements(((OtpErlangTuple) r).elementAt(1))) {
-                self.send(owner, m);
-            }
-            resumeDeliveries();
-            reply.accept(OK);
-        });
-        on("info", (r, from, reply) -> reply.accept(info()));
-        on("which_packet_type", (r, from, reply) -> reply.accept(Terms.ok(Terms.atom("raw"))));
     }
 
     abstract Channel channel();
@@ -151,10 +170,6 @@ abstract class SocketProcess implements GenServer.Callbacks {
         }
     }
 
-    final void on(String tag, Request handler) {
-        requests.put(tag, handler);
-    }
-
     /** Starts the process for this socket, owned by {@code owner}; the socket's term names its pid. */
     final void start(OtpErlangPid owner) {
         self = service.node().spawn(new GenServer(this), loop);
@@ -186,7 +201,7 @@ abstract class SocketProcess implements GenServer.Callbacks {
                 : request instanceof OtpErlangTuple && ((OtpErlangTuple) request).arity() > 0
                         && ((OtpErlangTuple) request).elementAt(0) instanceof OtpErlangAtom
                         ? ((OtpErlangAtom) ((OtpErlangTuple) request).elementAt(0)).atomValue() : null;
-        Request h = tag == null ? null : requests.get(tag);
+        Request h = tag == null ? null : requestTable().get(tag);
         if (h == null) {
             reply.accept(SocketService.BADARG);
             return;
@@ -197,7 +212,7 @@ abstract class SocketProcess implements GenServer.Callbacks {
         }
         inRequest = true;
         try {
-            h.handle(request, from, reply);
+            h.handle(this, request, from, reply);
         } catch (ClassCastException | IndexOutOfBoundsException e) {
             reply.accept(SocketService.BADARG); // a request of the wrong shape
         } catch (RuntimeException e) {
@@ -241,28 +256,34 @@ abstract class SocketProcess implements GenServer.Callbacks {
     // ---- options -----------------------------------------------------------------------------
 
     final void keep(String name, OtpErlangObject value) {
+        if (kept == null) {
+            kept = new HashMap<>(4);
+        }
         kept.put(name, value);
     }
 
     /** Every kept option of {@code other}: an accepted socket starts with its listener's. */
     final void keepAll(SocketProcess other) {
-        kept.putAll(other.kept);
+        if (other.kept != null) {
+            kept = new HashMap<>(other.kept);
+        }
     }
 
     final boolean isKept(String name) {
-        return kept.containsKey(name);
+        return kept != null && kept.containsKey(name) || SocketOption.DEFAULTS.containsKey(name);
     }
 
     final OtpErlangObject kept(String name) {
-        return kept.get(name);
+        OtpErlangObject v = kept == null ? null : kept.get(name);
+        return v != null ? v : SocketOption.DEFAULTS.get(name);
     }
 
     final int keptInt(String name) {
-        return SocketOption.integer(kept.get(name));
+        return SocketOption.integer(kept(name));
     }
 
     final boolean keptBool(String name) {
-        return SocketOption.bool(kept.get(name));
+        return SocketOption.bool(kept(name));
     }
 
     /**

@@ -252,7 +252,7 @@ public final class SocketService implements GenServer.Callbacks {
         EventLoop loop = group.next();
         Channel ch = newChannel(family);
         TcpSocket socket = new TcpSocket(this, loop, module);
-        loop.register(ch).addListener((ChannelFutureListener) reg -> {
+        loop.register(ch).addListener(guarded(reply, (ChannelFutureListener) reg -> {
             if (!reg.isSuccess()) {
                 reply.accept(Terms.error(Posix.reason(reg.cause())));
                 return;
@@ -267,13 +267,13 @@ public final class SocketService implements GenServer.Callbacks {
             ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, ms);
             SocketAddress local = setup.bindAddress(-1);
             ChannelFuture bound = local != null ? ch.bind(local) : ch.newSucceededFuture();
-            bound.addListener((ChannelFutureListener) b -> {
+            bound.addListener(guarded(reply, (ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
                     ch.close();
                     reply.accept(Terms.error(Posix.reason(b.cause())));
                     return;
                 }
-                ch.connect(remote).addListener((ChannelFutureListener) c -> {
+                ch.connect(remote).addListener(guarded(reply, (ChannelFutureListener) c -> {
                     if (!c.isSuccess()) {
                         ch.close();
                         reply.accept(Terms.error(ms > 0 && c.cause() instanceof io.netty.channel.ConnectTimeoutException
@@ -283,9 +283,9 @@ public final class SocketService implements GenServer.Callbacks {
                     socket.start(owner);
                     socket.attach(ch);
                     reply.accept(Terms.ok(socket.term));
-                });
-            });
-        });
+                }));
+            }));
+        }));
     }
 
     /** Where a connect goes: an address and port, a sockaddr map, or {@code {local, Path}}. */
@@ -297,6 +297,21 @@ public final class SocketService implements GenServer.Callbacks {
         int p = address instanceof OtpErlangMap ? Addresses.port(address)
                 : SocketOption.isIntIn(port, 0, 65535) ? SocketOption.integer(port) : -1;
         return ip == null || p < 0 ? null : new InetSocketAddress(ip, p);
+    }
+
+    /**
+     * A listener whose failure answers the caller (and closes the channel) instead of leaving it
+     * waiting: a socket being made has no process yet that could end instead.
+     */
+    private static ChannelFutureListener guarded(Consumer<OtpErlangObject> reply, ChannelFutureListener body) {
+        return f -> {
+            try {
+                body.operationComplete(f);
+            } catch (RuntimeException e) {
+                f.channel().close();
+                reply.accept(Terms.error(Posix.reason(e)));
+            }
+        };
     }
 
     /** Applies the create options to a registered channel; the reason when the kernel refuses one. */
@@ -333,7 +348,7 @@ public final class SocketService implements GenServer.Callbacks {
         EventLoop loop = group.next();
         ServerChannel ch = newServerChannel(family);
         TcpListener listener = new TcpListener(this, loop, module, ch);
-        loop.register(ch).addListener((ChannelFutureListener) reg -> {
+        loop.register(ch).addListener(guarded(reply, (ChannelFutureListener) reg -> {
             if (!reg.isSuccess()) {
                 reply.accept(Terms.error(Posix.reason(reg.cause())));
                 return;
@@ -345,7 +360,7 @@ public final class SocketService implements GenServer.Callbacks {
                 return;
             }
             ch.config().setOption(ChannelOption.SO_BACKLOG, setup.backlog);
-            ch.bind(local).addListener((ChannelFutureListener) b -> {
+            ch.bind(local).addListener(guarded(reply, (ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
                     ch.close();
                     reply.accept(Terms.error(Posix.reason(b.cause())));
@@ -354,8 +369,8 @@ public final class SocketService implements GenServer.Callbacks {
                 listener.start(owner);
                 listener.listening();
                 reply.accept(Terms.ok(listener.term));
-            });
-        });
+            }));
+        }));
     }
 
     private void open(OtpErlangAtom module, String family, OtpErlangObject port, OtpErlangObject opts,
@@ -370,7 +385,7 @@ public final class SocketService implements GenServer.Callbacks {
         Channel ch = family.equals("local") ? new EpollDomainDatagramChannel()
                 : epoll ? new EpollDatagramChannel(protocolFamily(family)) : new NioDatagramChannel();
         UdpSocket socket = new UdpSocket(this, loop, module, family);
-        loop.register(ch).addListener((ChannelFutureListener) reg -> {
+        loop.register(ch).addListener(guarded(reply, (ChannelFutureListener) reg -> {
             if (!reg.isSuccess()) {
                 reply.accept(Terms.error(Posix.reason(reg.cause())));
                 return;
@@ -382,7 +397,7 @@ public final class SocketService implements GenServer.Callbacks {
                 return;
             }
             ChannelFuture bound = local != null ? ch.bind(local) : ch.newSucceededFuture();
-            bound.addListener((ChannelFutureListener) b -> {
+            bound.addListener(guarded(reply, (ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
                     ch.close();
                     reply.accept(Terms.error(Posix.reason(b.cause())));
@@ -391,8 +406,8 @@ public final class SocketService implements GenServer.Callbacks {
                 socket.start(owner);
                 socket.attach();
                 reply.accept(Terms.ok(socket.term));
-            });
-        });
+            }));
+        }));
     }
 
     /** A connection {@code listener} accepted, for {@code caller}: a socket of its own, on an I/O thread of its own. */
@@ -400,7 +415,7 @@ public final class SocketService implements GenServer.Callbacks {
         EventLoop loop = group.next();
         TcpSocket socket = new TcpSocket(this, loop, listener.module);
         socket.keepAll(listener);
-        loop.register(child).addListener((ChannelFutureListener) reg -> {
+        loop.register(child).addListener(guarded(reply, (ChannelFutureListener) reg -> {
             if (!reg.isSuccess()) {
                 child.unsafe().closeForcibly();
                 reply.accept(Terms.error(Posix.reason(reg.cause())));
@@ -412,7 +427,7 @@ public final class SocketService implements GenServer.Callbacks {
             socket.start(caller);
             socket.attach(child);
             reply.accept(Terms.ok(socket.term));
-        });
+        }));
     }
 
     // ---- requests from rpc -------------------------------------------------------------------

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,17 +34,12 @@ final class TcpListener extends SocketProcess {
     }
 
     private final Channel server;
-    private final ArrayDeque<Accept> accepts = new ArrayDeque<>();
-    private final ArrayDeque<Channel> ready = new ArrayDeque<>();
+    private final ArrayDeque<Accept> accepts = new ArrayDeque<>(2);
+    private final ArrayDeque<Channel> ready = new ArrayDeque<>(2);
 
     TcpListener(SocketService service, EventLoop loop, OtpErlangAtom module, Channel server) {
         super(service, loop, module, SocketOption.LISTEN);
         this.server = server;
-        on("accept", (r, from, reply) -> accept(((OtpErlangTuple) r).elementAt(1), from, reply));
-        on("send", (r, from, reply) -> reply.accept(Terms.error("enotconn")));
-        on("recv", (r, from, reply) -> reply.accept(Terms.error("enotconn")));
-        on("shutdown", (r, from, reply) -> reply.accept(Terms.error("enotconn")));
-        on("peername", (r, from, reply) -> reply.accept(Terms.error("enotconn")));
     }
 
     void listening() {
@@ -78,6 +74,18 @@ final class TcpListener extends SocketProcess {
     @Override
     void bindChannel(Channel ch) {
         // the listener's channel is fixed at construction
+    }
+
+    private static final Map<String, Request> REQUESTS = requests(Map.ofEntries(
+            Map.entry("accept", (s, r, from, reply) -> ((TcpListener) s).accept(arg(r, 1), from, reply)),
+            Map.entry("send", (s, r, from, reply) -> reply.accept(Terms.error("enotconn"))),
+            Map.entry("recv", (s, r, from, reply) -> reply.accept(Terms.error("enotconn"))),
+            Map.entry("shutdown", (s, r, from, reply) -> reply.accept(Terms.error("enotconn"))),
+            Map.entry("peername", (s, r, from, reply) -> reply.accept(Terms.error("enotconn")))));
+
+    @Override
+    Map<String, Request> requestTable() {
+        return REQUESTS;
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,10 +55,10 @@ final class TcpSocket extends SocketProcess {
     }
 
     private Channel ch;
-    private final ArrayDeque<ByteBuf> inbox = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> inbox = new ArrayDeque<>(2);
     private int inboxBytes;
-    private final ArrayDeque<Recv> recvs = new ArrayDeque<>();
-    private final ArrayDeque<Send> sends = new ArrayDeque<>();
+    private final ArrayDeque<Recv> recvs = new ArrayDeque<>(2);
+    private final ArrayDeque<Send> sends = new ArrayDeque<>(2);
     /** The peer's end of the stream (FIN, reset, or the channel gone) has been read. */
     private boolean eof;
     private String error;
@@ -67,21 +68,6 @@ final class TcpSocket extends SocketProcess {
 
     TcpSocket(SocketService service, EventLoop loop, OtpErlangAtom module) {
         super(service, loop, module, SocketOption.CONNECT);
-        on("send", (r, from, reply) -> send(((OtpErlangTuple) r).elementAt(1), reply));
-        on("recv", (r, from, reply) -> recv(((OtpErlangTuple) r).elementAt(1), ((OtpErlangTuple) r).elementAt(2),
-                reply));
-        on("unrecv", (r, from, reply) -> {
-            ByteBuf b = IoData.toBytes(((OtpErlangTuple) r).elementAt(1));
-            if (b == null) {
-                reply.accept(EINVAL);
-                return;
-            }
-            inbox.addFirst(b);
-            inboxBytes += b.readableBytes();
-            reply.accept(OK);
-            pump();
-        });
-        on("shutdown", (r, from, reply) -> shutdown(((OtpErlangTuple) r).elementAt(1), reply));
     }
 
     @Override
@@ -96,6 +82,17 @@ final class TcpSocket extends SocketProcess {
         waterMarksChanged();
         ch.pipeline().addLast(new Handler());
         pump();
+    }
+
+    private static final Map<String, Request> REQUESTS = requests(Map.ofEntries(
+            Map.entry("send", (s, r, from, reply) -> ((TcpSocket) s).send(arg(r, 1), reply)),
+            Map.entry("recv", (s, r, from, reply) -> ((TcpSocket) s).recv(arg(r, 1), arg(r, 2), reply)),
+            Map.entry("unrecv", (s, r, from, reply) -> ((TcpSocket) s).unrecv(arg(r, 1), reply)),
+            Map.entry("shutdown", (s, r, from, reply) -> ((TcpSocket) s).shutdown(arg(r, 1), reply))));
+
+    @Override
+    Map<String, Request> requestTable() {
+        return REQUESTS;
     }
 
     @Override
@@ -295,6 +292,18 @@ final class TcpSocket extends SocketProcess {
     }
 
     // ---- requests ----------------------------------------------------------------------------
+
+    private void unrecv(OtpErlangObject data, Consumer<OtpErlangObject> reply) {
+        ByteBuf b = IoData.toBytes(data);
+        if (b == null) {
+            reply.accept(EINVAL);
+            return;
+        }
+        inbox.addFirst(b);
+        inboxBytes += b.readableBytes();
+        reply.accept(OK);
+        pump();
+    }
 
     private void recv(OtpErlangObject length, OtpErlangObject timeout, Consumer<OtpErlangObject> reply) {
         if (!SocketOption.isIntIn(length, 0, Integer.MAX_VALUE)

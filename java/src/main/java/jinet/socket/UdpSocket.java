@@ -19,6 +19,7 @@ import java.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,8 +45,8 @@ final class UdpSocket extends SocketProcess {
 
     private final String family;
     private Channel ch;
-    private final ArrayDeque<AddressedEnvelope<ByteBuf, ? extends SocketAddress>> inbox = new ArrayDeque<>();
-    private final ArrayDeque<Recv> recvs = new ArrayDeque<>();
+    private final ArrayDeque<AddressedEnvelope<ByteBuf, ? extends SocketAddress>> inbox = new ArrayDeque<>(2);
+    private final ArrayDeque<Recv> recvs = new ArrayDeque<>(2);
     private SocketAddress peer;
     private boolean paused;
     private boolean waitingForOwner;
@@ -53,49 +54,22 @@ final class UdpSocket extends SocketProcess {
     UdpSocket(SocketService service, EventLoop loop, OtpErlangAtom module, String family) {
         super(service, loop, module, SocketOption.UDP);
         this.family = family;
-        on("send", (r, from, reply) -> {
-            if (peer == null) {
-                // sendto with no address: the driver counts the send, the kernel refuses it
-                ByteBuf b = IoData.toBytes(((OtpErlangTuple) r).elementAt(1));
-                if (b != null) {
-                    stats.sent(b.readableBytes());
-                    b.release();
-                }
-                reply.accept(EINVAL);
-            } else {
-                send(peer, ((OtpErlangTuple) r).elementAt(1), reply);
-            }
-        });
-        on("sendto", (r, from, reply) -> {
-            SocketAddress to = destination(((OtpErlangTuple) r).elementAt(1));
-            if (to == null) {
-                reply.accept(SocketService.BADARG);
-            } else {
-                send(to, ((OtpErlangTuple) r).elementAt(2), reply);
-            }
-        });
-        on("connect", (r, from, reply) -> {
-            SocketAddress to = destination(((OtpErlangTuple) r).elementAt(1));
-            if (to == null) {
-                reply.accept(EINVAL);
-                return;
-            }
-            ch.connect(to).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    peer = to;
-                    reply.accept(OK);
-                } else {
-                    reply.accept(Terms.error(Posix.reason(f.cause())));
-                }
-            });
-        });
-        on("recv", (r, from, reply) -> recv(((OtpErlangTuple) r).elementAt(1), ((OtpErlangTuple) r).elementAt(2),
-                reply));
     }
 
     @Override
     void bindChannel(Channel channel) {
         ch = channel;
+    }
+
+    private static final Map<String, Request> REQUESTS = requests(Map.ofEntries(
+            Map.entry("send", (s, r, from, reply) -> ((UdpSocket) s).sendConnected(arg(r, 1), reply)),
+            Map.entry("sendto", (s, r, from, reply) -> ((UdpSocket) s).sendTo(arg(r, 1), arg(r, 2), reply)),
+            Map.entry("connect", (s, r, from, reply) -> ((UdpSocket) s).connect(arg(r, 1), reply)),
+            Map.entry("recv", (s, r, from, reply) -> ((UdpSocket) s).recv(arg(r, 1), arg(r, 2), reply))));
+
+    @Override
+    Map<String, Request> requestTable() {
+        return REQUESTS;
     }
 
     @Override
@@ -151,6 +125,45 @@ final class UdpSocket extends SocketProcess {
             return null;
         }
         return ip == null || port < 0 ? null : new InetSocketAddress(ip, port);
+    }
+
+    private void sendConnected(OtpErlangObject data, Consumer<OtpErlangObject> reply) {
+        if (peer != null) {
+            send(peer, data, reply);
+            return;
+        }
+        // sendto with no address: the driver counts the send, the kernel refuses it
+        ByteBuf b = IoData.toBytes(data);
+        if (b != null) {
+            stats.sent(b.readableBytes());
+            b.release();
+        }
+        reply.accept(EINVAL);
+    }
+
+    private void sendTo(OtpErlangObject destination, OtpErlangObject data, Consumer<OtpErlangObject> reply) {
+        SocketAddress to = destination(destination);
+        if (to == null) {
+            reply.accept(SocketService.BADARG);
+        } else {
+            send(to, data, reply);
+        }
+    }
+
+    private void connect(OtpErlangObject destination, Consumer<OtpErlangObject> reply) {
+        SocketAddress to = destination(destination);
+        if (to == null) {
+            reply.accept(EINVAL);
+            return;
+        }
+        ch.connect(to).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                peer = to;
+                reply.accept(OK);
+            } else {
+                reply.accept(Terms.error(Posix.reason(f.cause())));
+            }
+        });
     }
 
     private void send(SocketAddress to, OtpErlangObject data, Consumer<OtpErlangObject> reply) {
