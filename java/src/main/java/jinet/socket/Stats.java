@@ -9,7 +9,8 @@ import jinet.term.Terms;
 
 /**
  * The ten counters of {@code inet:getstat/1,2}, kept as the inet driver keeps them: per read
- * handed on and per send; averages and the mean deviation as running means.
+ * and per send; averages and the deviation as running means (checked against BEAM's figures
+ * for reads of 10, 100, 7, 1000, 3 and 50 bytes).
  */
 final class Stats {
     static final String[] NAMES = {"recv_oct", "recv_cnt", "recv_max", "recv_avg", "recv_dvi",
@@ -31,7 +32,8 @@ final class Stats {
         recvCnt++;
         recvMax = Math.max(recvMax, n);
         recvAvg += (n - recvAvg) / recvCnt;
-        recvDvi += (Math.abs(n - recvAvg) - recvDvi) / recvCnt;
+        // a running mean of the signed deviation from the running mean, shown as its magnitude
+        recvDvi += ((n - recvAvg) - recvDvi) / recvCnt;
     }
 
     void sent(long n) {
@@ -47,7 +49,7 @@ final class Stats {
             case "recv_cnt": return recvCnt;
             case "recv_max": return recvMax;
             case "recv_avg": return (long) recvAvg;
-            case "recv_dvi": return (long) recvDvi;
+            case "recv_dvi": return (long) Math.abs(recvDvi);
             case "send_oct": return sendOct;
             case "send_cnt": return sendCnt;
             case "send_max": return sendMax;
