@@ -54,8 +54,10 @@ abstract class SocketProcess implements GenServer.Callbacks {
     private static final Map<String, Request> COMMON = Map.ofEntries(
             Map.entry("setopts", (s, r, from, reply) -> reply.accept(s.setopts(arg(r, 1)))),
             Map.entry("getopts", (s, r, from, reply) -> reply.accept(s.getopts(arg(r, 1)))),
-            Map.entry("getstat", (s, r, from, reply) -> reply.accept(r instanceof OtpErlangTuple
-                    ? s.stats.get(arg(r, 1)) : s.stats.all())),
+            Map.entry("getstat", (s, r, from, reply) -> {
+                s.stats.sendPend = s.pendingOutput();
+                reply.accept(r instanceof OtpErlangTuple ? s.stats.get(arg(r, 1)) : s.stats.all());
+            }),
             Map.entry("peername", (s, r, from, reply) -> reply.accept(address(s.channel().remoteAddress(), "enotconn"))),
             Map.entry("sockname", (s, r, from, reply) -> reply.accept(address(s.channel().localAddress(), "einval"))),
             Map.entry("socknames", (s, r, from, reply) -> reply.accept(s.socknames())),
@@ -403,6 +405,13 @@ abstract class SocketProcess implements GenServer.Callbacks {
             return EINVAL;
         }
         return Terms.ok(new OtpErlangLong(a instanceof InetSocketAddress ? ((InetSocketAddress) a).getPort() : 0));
+    }
+
+    /** Bytes written and not yet taken by the kernel: the driver queue's size, send_pend. */
+    final long pendingOutput() {
+        Channel ch = channel();
+        io.netty.channel.ChannelOutboundBuffer out = ch == null ? null : ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     /** The states the inet driver would show for this socket ({@code prim_inet:getstatus/1}). */
