@@ -33,6 +33,7 @@ final class SocketModule {
         served(exports, service, "sockname", 1, a -> Terms.atom("sockname"), SocketProcess.EINVAL);
         served(exports, service, "socknames", 1, a -> Terms.atom("socknames"), SocketProcess.EINVAL);
         served(exports, service, "port", 1, a -> Terms.atom("port"), SocketProcess.EINVAL);
+        SctpModule.exportTo(exports);
         // A leak check for tests, beside jinet_node:process_count/0
         exports.export("jinet_node", "socket_count", 0,
                 args -> new com.ericsson.otp.erlang.OtpErlangLong(service.openCount()));
