@@ -72,7 +72,7 @@ abstract class SocketProcess implements GenServer.Callbacks {
                 for (OtpErlangObject m : Terms.properListElements(arg(r, 1))) {
                     s.self.send(s.owner, m);
                 }
-                s.resumeDeliveries();
+                s.endHandover();
                 reply.accept(OK);
             }),
             Map.entry("info", (s, r, from, reply) -> reply.accept(s.info())),
@@ -89,6 +89,7 @@ abstract class SocketProcess implements GenServer.Callbacks {
     OtpErlangTuple term;
     OtpErlangPid owner;
     private OtpErlangRef ownerMonitor;
+    private OtpErlangRef handoverMonitor;
     /** The options this socket was given; the rest are the defaults, shared by all sockets. */
     private Map<String, OtpErlangObject> kept;
     final Stats stats = new Stats();
@@ -235,24 +236,41 @@ abstract class SocketProcess implements GenServer.Callbacks {
                 && Terms.isAtom(((OtpErlangTuple) message).elementAt(0), "DOWN")
                 && ((OtpErlangTuple) message).elementAt(1).equals(ownerMonitor)) {
             close();
+        } else if (message instanceof OtpErlangTuple && ((OtpErlangTuple) message).arity() == 5
+                && ((OtpErlangTuple) message).elementAt(1).equals(handoverMonitor)) {
+            handoverMonitor = null;
+            resumeDeliveries();
         }
     }
 
     // ---- ownership ---------------------------------------------------------------------------
 
+    /**
+     * The owner hands the socket on: deliveries pause until the old owner has passed on what it
+     * already got (the resume request). Should it die first, its monitor resumes them.
+     */
     private OtpErlangObject controllingProcess(OtpErlangPid from, OtpErlangPid newOwner) {
         if (!from.equals(owner)) {
             return Terms.error("not_owner");
         }
+        pauseDeliveries();
+        if (handoverMonitor == null) {
+            handoverMonitor = self.monitor(from);
+        }
         if (!newOwner.equals(owner)) {
-            pauseDeliveries();
             self.demonitor(ownerMonitor);
             owner = newOwner;
             ownerMonitor = self.monitor(newOwner);
-        } else {
-            pauseDeliveries();
         }
         return OK;
+    }
+
+    private void endHandover() {
+        if (handoverMonitor != null) {
+            self.demonitor(handoverMonitor);
+            handoverMonitor = null;
+        }
+        resumeDeliveries();
     }
 
     // ---- options -----------------------------------------------------------------------------
