@@ -45,9 +45,10 @@ public final class LocalProcess implements Runnable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private String registeredName;
     private boolean alive = true;
-    private final Map<OtpErlangRef, Watcher> watchers = new HashMap<>();
-    private final Set<OtpErlangPid> links = new HashSet<>();
-    private final Set<OtpErlangRef> ownMonitors = new HashSet<>();
+    // Made on first use: most processes (a spawned call, an idle socket) have few or none
+    private Map<OtpErlangRef, Watcher> watchers;
+    private Set<OtpErlangPid> links;
+    private Set<OtpErlangRef> ownMonitors;
 
     LocalProcess(Node node, OtpErlangPid pid, ProcessHandler handler, boolean trapExit, Executor executor) {
         this.node = node;
@@ -172,36 +173,47 @@ public final class LocalProcess implements Runnable {
         if (!alive) {
             return false;
         }
+        if (watchers == null) {
+            watchers = new HashMap<>(4);
+        }
         watchers.put(ref, w);
         return true;
     }
 
     synchronized void removeWatcher(OtpErlangRef ref) {
-        watchers.remove(ref);
+        if (watchers != null) {
+            watchers.remove(ref);
+        }
     }
 
     synchronized boolean addLink(OtpErlangPid other) {
         if (!alive) {
             return false;
         }
+        if (links == null) {
+            links = new HashSet<>(4);
+        }
         links.add(other);
         return true;
     }
 
     synchronized boolean removeLink(OtpErlangPid other) {
-        return links.remove(other);
+        return links != null && links.remove(other);
     }
 
     synchronized boolean addOwnMonitor(OtpErlangRef ref) {
         if (!alive) {
             return false;
         }
+        if (ownMonitors == null) {
+            ownMonitors = new HashSet<>(4);
+        }
         ownMonitors.add(ref);
         return true;
     }
 
     synchronized boolean removeOwnMonitor(OtpErlangRef ref) {
-        return ownMonitors.remove(ref);
+        return ownMonitors != null && ownMonitors.remove(ref);
     }
 
     /** Everything that must be told or undone when the process ends, or null if it already ended. */
@@ -210,18 +222,23 @@ public final class LocalProcess implements Runnable {
             return null;
         }
         alive = false;
-        Ending e = new Ending(new HashMap<>(watchers), new ArrayList<>(links), new ArrayList<>(ownMonitors),
-                registeredName);
-        watchers.clear();
-        links.clear();
-        ownMonitors.clear();
+        Ending e = new Ending(watchers != null ? watchers : Map.of(), links != null ? new ArrayList<>(links) : List.of(),
+                ownMonitors != null ? new ArrayList<>(ownMonitors) : List.of(), registeredName);
+        watchers = null;
+        links = null;
+        ownMonitors = null;
         return e;
     }
 
     /** Drops what ties this process to processes on {@code nodeName}; returns the links that were cut. */
     synchronized List<OtpErlangPid> forgetNode(String nodeName) {
-        watchers.values().removeIf(w -> w.pid.node().equals(nodeName));
+        if (watchers != null) {
+            watchers.values().removeIf(w -> w.pid.node().equals(nodeName));
+        }
         List<OtpErlangPid> cut = new ArrayList<>();
+        if (links == null) {
+            return cut;
+        }
         links.removeIf(p -> {
             if (p.node().equals(nodeName)) {
                 cut.add(p);
