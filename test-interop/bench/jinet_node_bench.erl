@@ -14,21 +14,23 @@
 -module(jinet_node_bench).
 
 -export([main/1]).
+%% The measures, run by run_measure/3.
+-export([measure/2, bound/2, describe/2]).
 %% Runs on a BEAM node under test (silent peer), loaded there by the driver.
 -export([watch_forward/2]).
+%% Helpers shared with jinet_socket_bench (bin/bench-sockets), which compiles
+%% and loads this module next to its own; a node is an #nd{}
+%% (jinet_node_bench.hrl).
+-export([init_nodes/0, run_measure/3, start_node/4, start_node/5, stop_node/1,
+         one_call/1, cleanup_nodes/0, load_code/2, sample/1,
+         fd_limit/1, start_sampler/3, start_prober/2, stop_collector/1, p99/1,
+         p50/1, max_of/2, mb/1, k/1, int/2, num/2, names/1, now_ms/0, secs/1,
+         clk_tck/0, row/6, table/2, tsv_rows/1, out_files/1]).
 
 -import(jinet_bench, [fatal/2, full_node/2, connect/1, cpu_ticks/1, percentiles/3,
                       median/1, ratio/2, fmt_num/1, fmt_ratio/1, fmt_s/1, tsv/1]).
 
-%% A node started by the driver.
--record(nd, {kind :: jinet | beam,
-             name :: node(),
-             short :: string(),
-             ospid :: integer(),           % the JVM / beam.smp
-             ref :: reference(),           % tags the keeper's messages
-             t0 :: integer(),              % native time of the exec
-             t_ready :: integer() | undefined,
-             log :: string()}).            % the node's stderr
+-include("jinet_node_bench.hrl").
 
 -define(ADDR, "192.168.42.2").
 -define(ANSWER, {ok, {192, 168, 42, 2}}).
@@ -133,11 +135,11 @@ num(K, S) ->
 %%====================================================================
 
 run(Cfg) ->
-    ets:new(?NODES, [named_table, public, {keypos, #nd.ospid}]),
+    init_nodes(),
     T0 = erlang:monotonic_time(millisecond),
     print_header(Cfg),
-    Rows = lists:append([run_measure(M, Cfg) || M <- maps:get(measures, Cfg)]),
-    Table = table(Rows),
+    Rows = lists:append([run_measure(?MODULE, M, Cfg) || M <- maps:get(measures, Cfg)]),
+    Table = table("the node", Rows),
     io:format("~n~ts", [Table]),
     {TxtFile, TsvFile} = out_files(Cfg),
     ok = file:write_file(TxtFile, unicode:characters_to_binary([header_text(Cfg), "\n", Table])),
@@ -146,13 +148,19 @@ run(Cfg) ->
     receive {soak_file, SF} -> io:format("         ~ts~n", [SF]) after 0 -> ok end,
     io:format("run time: ~.1f s~n", [(erlang:monotonic_time(millisecond) - T0) / 1000]).
 
-%% A measure runs in a process of its own, bounded in time; whatever happens,
-%% the nodes it started are stopped afterwards.
-run_measure(M, Cfg) ->
-    Bound = bound(M, Cfg),
-    io:format("~n== ~s (~s; at most ~b s) ==~n", [M, describe(M, Cfg), round(Bound)]),
+%% The table of the nodes the driver started (start_node/4,5).
+init_nodes() ->
+    ets:new(?NODES, [named_table, public, {keypos, #nd.ospid}]),
+    ok.
+
+%% A measure runs in a process of its own, bounded in time (Mod:bound/2 s);
+%% whatever happens, the nodes it started are stopped afterwards. Mod:measure/2
+%% returns the measure's rows (row/6), Mod:describe/2 says what it does.
+run_measure(Mod, M, Cfg) ->
+    Bound = Mod:bound(M, Cfg),
+    io:format("~n== ~s (~s; at most ~b s) ==~n", [M, Mod:describe(M, Cfg), round(Bound)]),
     Self = self(),
-    {Pid, MRef} = spawn_monitor(fun() -> exit({rows, measure(M, Cfg#{driver => Self})}) end),
+    {Pid, MRef} = spawn_monitor(fun() -> exit({rows, Mod:measure(M, Cfg#{driver => Self})}) end),
     Rows = receive
                {'DOWN', MRef, process, Pid, {rows, R}} ->
                    R;
@@ -704,13 +712,20 @@ watch(jinet, Node, PeerPid) ->
         Other -> fatal("jinet_node:watch: ~p", [Other])
     end;
 watch(beam, Node, PeerPid) ->
-    {Mod, Bin, File} = code:get_object_code(?MODULE),
-    {module, Mod} = rpc:call(Node, code, load_binary, [Mod, File, Bin], 10000),
+    load_code(Node, ?MODULE),
     F = rpc:call(Node, erlang, spawn, [?MODULE, watch_forward, [PeerPid, self()]], 5000),
     is_pid(F) orelse fatal("spawn on ~s: ~p", [Node, F]),
     receive {bench_watch, F, watching} -> ok after 5000 -> fatal("no monitor on ~s", [Node]) end,
     fun({bench_watch, F1, {'DOWN', _, process, _, R}}) when F1 =:= F -> {true, R};
        (_) -> false
+    end.
+
+%% Loads this node's code of Mod on Node (a BEAM node the driver started).
+load_code(Node, Mod) ->
+    {Mod, Bin, File} = code:get_object_code(Mod),
+    case rpc:call(Node, code, load_binary, [Mod, File, Bin], 10000) of
+        {module, Mod} -> ok;
+        Other -> fatal("loading ~s on ~s: ~p", [Mod, Node, Other])
     end.
 
 %% On the BEAM node under test: monitors PeerPid and forwards the 'DOWN'.
@@ -1162,7 +1177,8 @@ ratio_at_most(Max) ->
        (_, _) -> false
     end.
 
-table(Rows) ->
+%% Title: what the table is about ("the node").
+table(Title, Rows) ->
     Hdr = ["measure", "", "jinet", "BEAM", "ratio", "target (jinet)", "met"],
     Lines = [[M, maps:get(label, R),
               fmt_val(maps:get(j, R)), fmt_val(maps:get(b, R)),
@@ -1180,7 +1196,7 @@ table(Rows) ->
                   [string:trim(lists:join("  ", Padded), trailing), $\n]
           end,
     Sep = [lists:duplicate(lists:sum(Ws) + 2 * (length(Ws) - 1), $-), $\n],
-    ["== jinet vs BEAM: the node ==\n", "ratio = jinet / BEAM; met: whether jinet meets the target\n",
+    ["== jinet vs BEAM: ", Title, " ==\n", "ratio = jinet / BEAM; met: whether jinet meets the target\n",
      Fmt(Hdr), Sep, [Fmt(L) || L <- Lines]].
 
 %% The measure's name on its first row only.

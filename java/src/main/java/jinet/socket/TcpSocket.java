@@ -192,6 +192,10 @@ final class TcpSocket extends SocketProcess {
         }
         if (!eof && wantsData()) {
             ch.read();
+        } else if (!eof && isActive() && !paused && inbox.isEmpty()) {
+            // All delivered, but the owner's connection is full: read again once it drains
+            // (nothing else would wake the socket: no data is waiting to go on)
+            waitForOwner();
         }
     }
 
