@@ -86,7 +86,7 @@ public final class Node implements DistListener {
     private final String name;
     private final SpawnHandler spawner;
     private final ForkJoinPool scheduler;
-    private final ExecutorService blocking;
+    private final ElasticPool blocking;
     private final AtomicInteger pidCounter = new AtomicInteger();
     private final AtomicLong refCounter = new AtomicLong();
     private final int refSalt = ThreadLocalRandom.current().nextInt();
@@ -111,10 +111,7 @@ public final class Node implements DistListener {
             t.setDaemon(true);
             return t;
         }, null, true);
-        ThreadPoolExecutor b = new ThreadPoolExecutor(MAX_BLOCKING, MAX_BLOCKING, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemon("jinet-blocking-"));
-        b.allowCoreThreadTimeOut(true);
-        this.blocking = b;
+        this.blocking = new ElasticPool(MAX_BLOCKING, 30, daemon("jinet-blocking-"));
         controlTable();
     }
 

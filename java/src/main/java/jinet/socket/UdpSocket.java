@@ -244,6 +244,8 @@ final class UdpSocket extends SocketProcess {
                 : !recvs.isEmpty() && inbox.isEmpty();
         if (wants) {
             ch.read();
+        } else if (isActive() && !paused && inbox.isEmpty()) {
+            waitForOwner(); // the owner's connection is full: read again once it drains
         }
     }
 
