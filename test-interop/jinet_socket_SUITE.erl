@@ -183,7 +183,9 @@ ebin_dir() ->
     end.
 
 %% A BEAM peer with this suite and jinet's ebin on its code path, and the
-%% jinet node in its application environment (and JINET_NODE).
+%% jinet node in its application environment (and JINET_NODE). Hidden: peers
+%% come and go (owner_node_down), and global's partition guard would
+%% otherwise disconnect the ones that stay.
 start_peer(J, ExtraArgs) ->
     Name = "jinet_sock_peer_" ++ os:getpid() ++ "_" ++
         integer_to_list(erlang:unique_integer([positive])),
@@ -193,6 +195,7 @@ start_peer(J, ExtraArgs) ->
           end,
     try peer:start(#{name => Name, wait_boot => 60000, env => Env,
                      args => ["-setcookie", atom_to_list(erlang:get_cookie()),
+                              "-hidden",
                               "-pa", filename:dirname(code:which(?MODULE)),
                               "-pa", ebin_dir() | ExtraArgs]}) of
         {ok, Peer, Node} ->
