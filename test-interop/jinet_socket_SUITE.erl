@@ -36,6 +36,13 @@
 %%   beam             BEAM's own modules on both sides: every step must
 %%                    agree (checks that the scenarios are deterministic)
 %% See jinet_diff for JINET_HOME and JINET_NODE.
+%%
+%% To run it alone (erlang/ebin compiled as bin/test does, epmd running):
+%%   epmd -daemon; mkdir -p _build/test
+%%   JINET_HOME=$PWD ct_run -noshell -dir test-interop \
+%%     -suite jinet_socket_SUITE -logdir _build/test -pa $PWD/erlang/ebin \
+%%     -sname ct_sock -setcookie ct_sock
+%% (prefix JINET_SOCKET_STANDIN=socket_backend or =beam for the stand-ins).
 -module(jinet_socket_SUITE).
 
 -include_lib("common_test/include/ct.hrl").
@@ -406,9 +413,18 @@ inetrc_peer(Config) ->
                                             "{udp, jinet_udp}.\n"),
                    ["-kernel", "inetrc", "\"" ++ Rc ++ "\""]
            end,
-    [{ok, {ok, P0, N0}}, {ok, {ok, P1, N1}}] =
-        jinet_diff:parallel([fun() -> start_peer(J, []) end,
-                             fun() -> start_peer(J, Args) end]),
+    Started = jinet_diff:parallel([fun() -> start_peer(J, []) end,
+                                   fun() -> start_peer(J, Args) end]),
+    case Started of
+        [{ok, {ok, P0, N0}}, {ok, {ok, P1, N1}}] ->
+            inetrc_compare(Mode, P0, N0, P1, N1);
+        _ ->
+            [catch peer:stop(P) || {ok, {ok, P, _}} <- Started],
+            say("inetrc_peer: peers not started: ~tp", [Started]),
+            ct:fail({peers_not_started, Started})
+    end.
+
+inetrc_compare(Mode, P0, N0, P1, N1) ->
     try
         [{ok, {T0, K0}}, {ok, {T1, K1}}] =
             jinet_diff:parallel(
@@ -432,24 +448,37 @@ inetrc_peer(Config) ->
     end.
 
 %% Run on a peer: an echo server and client with nothing but plain calls.
+%% Returns the trace and the kinds of the client's sockets (tcp, udp).
 plain_echo() ->
     put('$collector', none),
     put('$trace', []),
-    Kind = fun(S) when is_port(S) -> port;
-              ({'$inet', M, _}) -> {'$inet', M};
-              (Other) -> {other, Other}
-           end,
+    put('$kinds', []),
+    try plain_echo_steps()
+    catch C:R -> t(crash, {C, R})
+    end,
+    {lists:reverse(get('$trace')), lists:reverse(get('$kinds'))}.
+
+kind(S) when is_port(S) -> port;
+kind({'$inet', M, _}) -> {'$inet', M};
+kind(Other) -> {other, Other}.
+
+plain_echo_steps() ->
     {ok, L} = c(listen, fun() -> gen_tcp:listen(0, [binary, {active, false}]) end),
     {ok, Port} = c(port, fun() -> inet:port(L) end),
     Parent = self(),
-    Server = spawn_link(fun() ->
-                                {ok, A} = gen_tcp:accept(L, ?T),
-                                Parent ! {accepted, inet:peername(A)},
-                                echo(A)
-                        end),
+    Server = spawn(fun() ->
+                           case gen_tcp:accept(L, ?T) of
+                               {ok, A} ->
+                                   Parent ! {accepted, inet:peername(A)},
+                                   echo(A);
+                               Error ->
+                                   Parent ! {accepted, Error}
+                           end
+                   end),
     {ok, C} = c(connect, fun() -> gen_tcp:connect("localhost", Port,
                                                   [binary, {active, false}],
                                                   ?T) end),
+    put('$kinds', [kind(C)]),
     c(accepted, fun() -> receive {accepted, P} -> P after ?T -> none end end),
     [c({echo, I}, fun() ->
                           ok = gen_tcp:send(C, Msg),
@@ -461,15 +490,15 @@ plain_echo() ->
     c(shutdown, fun() -> gen_tcp:shutdown(C, write) end),
     c(recv_closed, fun() -> gen_tcp:recv(C, 0, ?T) end),
     c(close, fun() -> gen_tcp:close(C) end),
-    unlink(Server),
+    exit(Server, kill),
     {ok, U1} = c(udp_open, fun() -> gen_udp:open(0, [binary, {active, false}]) end),
+    put('$kinds', [kind(U1) | get('$kinds')]),
     {ok, U2} = c(udp_open, fun() -> gen_udp:open(0, [binary, {active, true}]) end),
     {ok, P2} = c(port, fun() -> inet:port(U2) end),
     c(udp_send, fun() -> gen_udp:send(U1, "localhost", P2, <<"ping">>) end),
     c(udp_msg, fun() -> receive {udp, _, _, _, _} = M -> M after ?T -> none end end),
     c(udp_close, fun() -> {gen_udp:close(U1), gen_udp:close(U2)} end),
-    c(close_listener, fun() -> gen_tcp:close(L) end),
-    {lists:reverse(get('$trace')), [Kind(C), Kind(U1)]}.
+    c(close_listener, fun() -> gen_tcp:close(L) end).
 
 echo(S) ->
     case gen_tcp:recv(S, 0, ?T) of
@@ -496,12 +525,39 @@ group(Case, Config, Base, Scenarios, Variants) ->
                  sock_dir => ?config(sock_dir, Config),
                  'case' => Case},
     T0 = erlang:monotonic_time(millisecond),
-    Checks = lists:append([run_scenario(Ctx0, S, Variants)
-                           || S <- Scenarios]),
+    Runs = [run_scenario(Ctx0, S, Variants) || S <- Scenarios],
     jinet_diff:log("~p: ~b scenarios in ~b ms",
                    [Case, length(Scenarios),
                     erlang:monotonic_time(millisecond) - T0]),
-    jinet_diff:verdict(Case, [], Checks).
+    RefKinds = lists:usort(lists:append([K || {_, K, _} <- Runs])),
+    TestKinds = lists:usort(lists:append([K || {_, _, K} <- Runs])),
+    Mode = ?config(mode, Config),
+    %% Labels hide what made a socket: these show that each side's sockets
+    %% were made by the modules meant (and not, say, all by BEAM's).
+    Hosting =
+        [{exact, text("~p: the reference run's sockets are BEAM's ports",
+                      [Case]),
+          [port], RefKinds},
+         {exact, text("~p: the side under test made sockets of ~p",
+                      [Case, test_kinds(Mode)]),
+          true, lists:any(fun(K) -> lists:member(K, test_kinds(Mode)) end,
+                          TestKinds)}],
+    jinet_diff:verdict(Case, [], lists:append([R || {R, _, _} <- Runs])
+                       ++ Hosting).
+
+text(Format, Args) -> lists:flatten(io_lib:format(Format, Args)).
+
+test_kinds(jinet) -> jinet_modules();
+test_kinds(standin) -> [gen_tcp_socket, gen_udp_socket];
+test_kinds(self) -> [port].
+
+%% What made the sockets in a trace: port, or the module of {'$inet', M, _}.
+socket_kinds(T) when is_port(T) -> [port];
+socket_kinds({'$inet', M, _}) when is_atom(M) -> [M];
+socket_kinds([H | T]) -> socket_kinds(H) ++ socket_kinds(T);
+socket_kinds(T) when is_tuple(T) -> socket_kinds(tuple_to_list(T));
+socket_kinds(T) when is_map(T) -> socket_kinds(maps:to_list(T));
+socket_kinds(_) -> [].
 
 run_scenario(Ctx, {Name, Fun}, Variants) ->
     run_scenario(Ctx, {Name, Fun, #{}}, Variants);
@@ -523,8 +579,10 @@ run_scenario(Ctx0, {Name, Fun, Opts}, Variants) ->
              {ok, T} -> T;
              {'EXIT', Why} -> [{harness_crash, Why}]
          end || X <- Results],
-    lists:append([rows(Name, V, RefTrace, T)
-                  || {V, T} <- lists:zip(Variants, Traces)]).
+    {lists:append([rows(Name, V, RefTrace, T)
+                   || {V, T} <- lists:zip(Variants, Traces)]),
+     lists:usort(socket_kinds(RefTrace)),
+     lists:usort(socket_kinds(Traces))}.
 
 %% The trace of Fun(Ctx), run in a process of its own; steps come as
 %% messages, so a scenario that hangs still shows how far it got.
@@ -1350,8 +1408,22 @@ sc_owner_death(Ctx) ->
     L2 = ok(a(listen_by_agent, Ag2, fun() -> listen(Ctx, c, [binary]) end)),
     Addr2 = ok(c(sockname_l2, fun() -> inet:sockname(L2) end)),
     c(kill_listener_owner, fun() -> kill(Ag2) end),
-    c(connect_to_dead_listener, fun() -> connect(Ctx, c, Addr2, [binary]) end),
+    c(connect_to_dead_listener,
+      fun() -> refused(fun() -> connect(Ctx, c, Addr2, [binary]) end) end),
     m(none, 0).
+
+%% A socket closed because its owner (or the owner's node) went away may
+%% close a little later where the owner's end is not the host's: connect
+%% until refused (5 s at most), the last result.
+refused(Connect) -> refused(Connect, 50).
+refused(Connect, N) ->
+    case Connect() of
+        {ok, S} when N > 1 ->
+            _ = gen_tcp:close(S),
+            timer:sleep(100),
+            refused(Connect, N - 1);
+        Other -> Other
+    end.
 
 %%====================================================================
 %% TCP scenarios: sockets of processes on another node
@@ -1395,7 +1467,10 @@ sc_owner_node_down(Ctx) ->
         c(stop_node, fun() -> peer:stop(Peer) end),
         m(closed, 1),
         c(connect_to_gone_listener,
-          fun() -> connect(Ctx#{roles => #{c => beam}}, c, Addr2, []) end),
+          fun() -> refused(fun() -> connect(Ctx#{roles => #{c => beam}}, c,
+                                            Addr2, [])
+                           end)
+          end),
         m(none, 0)
     after
         catch peer:stop(Peer)
