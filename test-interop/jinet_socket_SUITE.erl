@@ -165,19 +165,16 @@ common_setup(Config) ->
             {fail, {peer_not_started, Why}}
     end.
 
-%% AF_UNIX paths are at most 107 bytes: under priv_dir when it is short
-%% enough, else under /tmp.
+%% AF_UNIX paths are at most 107 bytes and priv_dir's are longer: the
+%% sockets are made in priv_dir/sockets, through a short symbolic link to it
+%% in /tmp (removed at the end).
 sock_dir(Priv) ->
-    D0 = filename:join(Priv, "s"),
-    D = case length(D0) + 24 < 100 of
-            true -> D0;
-            false ->
-                filename:join("/tmp", "jinet_sock_" ++ os:getpid() ++ "_" ++
-                                  integer_to_list(
-                                    erlang:unique_integer([positive])))
-        end,
+    D = filename:join(Priv, "sockets"),
     ok = filelib:ensure_dir(filename:join(D, "x")),
-    D.
+    Link = filename:join("/tmp", "jinet_sock_" ++ os:getpid() ++ "_" ++
+                             integer_to_list(erlang:unique_integer([positive]))),
+    ok = file:make_symlink(D, Link),
+    Link.
 
 ebin_dir() ->
     case code:which(jinet) of
@@ -222,6 +219,7 @@ start_peer(J, ExtraArgs) ->
 
 end_per_suite(Config) ->
     catch peer:stop(?config(peer, Config)),
+    _ = file:delete(?config(sock_dir, Config)),
     case ?config(jinet, Config) of
         undefined -> ok;
         H -> {ok, Stop} = jinet_diff:stop_node(H),
@@ -535,11 +533,10 @@ group(Case, Config, Base, Scenarios, Variants) ->
     %% Labels hide what made a socket: these show that each side's sockets
     %% were made by the modules meant (and not, say, all by BEAM's).
     Hosting =
-        [{exact, text("~p: the reference run's sockets are BEAM's ports",
-                      [Case]),
+        [{exact, "the reference run's sockets are BEAM's ports",
           [port], RefKinds},
-         {exact, text("~p: the side under test made sockets of ~p",
-                      [Case, test_kinds(Mode)]),
+         {exact, text("the side under test made sockets of ~p",
+                      [test_kinds(Mode)]),
           true, lists:any(fun(K) -> lists:member(K, test_kinds(Mode)) end,
                           TestKinds)}],
     jinet_diff:verdict(Case, [], lists:append([R || {R, _, _} <- Runs])
@@ -1362,7 +1359,7 @@ sc_controlling_process(Ctx) ->
 %% Messages already delivered to the old owner move with the socket (BEAM:
 %% not once it has seen tcp_closed).
 sc_cp_pending(Ctx) ->
-    {_L, C, A} = setup(Ctx, [binary, {active, true}], [binary, {active, false}]),
+    {L, C, A} = setup(Ctx, [binary, {active, true}], [binary, {active, false}]),
     Ag = agent(),
     send(send1, C, "pending"),
     c(wait_queued1, fun() -> await_queued(fun(M) -> element(1, M) =:= tcp end) end),
@@ -1381,7 +1378,21 @@ sc_cp_pending(Ctx) ->
     Self = self(),
     a(cp_after_closed, Ag, fun() -> gen_tcp:controlling_process(A, Self) end),
     am(left_with_agent, Ag, 2),
-    m(moved_back, 0).
+    m(moved_back, 0),
+    %% With exit_on_close false the socket outlives the peer's close: a
+    %% pending tcp_closed moves too.
+    {ok, Addr} = inet:sockname(L),
+    C2 = ok(c(connect2, fun() -> connect(Ctx, c, Addr, [binary, {active, false}]) end)),
+    A2 = ok(c(accept2, fun() -> gen_tcp:accept(L, ?T) end)),
+    setopts(eoc_false, A2, [{exit_on_close, false}]),
+    send(send5, C2, "half"),
+    c(close_c2, fun() -> gen_tcp:close(C2) end),
+    c(wait_queued_closed2,
+      fun() -> await_queued(fun(M) -> M =:= {tcp_closed, A2} end) end),
+    c(cp_half_closed, fun() -> gen_tcp:controlling_process(A2, Ag) end),
+    m(left_with_old_owner2, 0),
+    am(moved_to_agent2, Ag, 2),
+    a(send_half_closed, Ag, fun() -> gen_tcp:send(A2, "still open") end).
 
 sc_cp_remote(Ctx) ->
     {_L, C, A} = setup(Ctx, [binary, {active, true}], [binary, {active, false}]),
