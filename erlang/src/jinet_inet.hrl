@@ -43,7 +43,7 @@ close(S) ->
     end.
 
 controlling_process(S, NewOwner) when is_pid(NewOwner) ->
-    jinet_sock:controlling_process(S, NewOwner, ?DELIVERIES).
+    jinet_sock:controlling_process(S, NewOwner, ?DELIVERIES, ?CP_CLOSED).
 
 fdopen(_Fd, _Opts) -> {error, einval}.
 

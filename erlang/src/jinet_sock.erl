@@ -15,7 +15,7 @@
 -module(jinet_sock).
 -compile({no_auto_import, [node/1, monitor/1]}).
 
--export([time/1, address_family/2, listen_family/2, node/1, strip/1, create/3, call/3, controlling_process/3,
+-export([time/1, alive/1, address_family/2, listen_family/2, node/1, strip/1, create/3, call/3, controlling_process/4,
          getaddrs/4, getserv/2, timeout_ms/1, monitor/1, cancel_monitor/1,
          socket_to_list/1]).
 
@@ -75,8 +75,11 @@ call_server(Server, Request) ->
             '$jinet_gone'
     end.
 
-reply('$jinet_gone', Closed) -> Closed;
+%% The node's answer as the caller sees it: a value, or an exit or error that
+%% inet's own functions raise there. A closed socket's answer may be one too.
+reply('$jinet_gone', Closed) -> reply(Closed, Closed);
 reply({'$jinet_exit', Reason}, _) -> exit(Reason);
+reply({'$jinet_error', Reason}, _) -> erlang:error(Reason);
 reply(Reply, _) -> Reply.
 
 closed_reply(_) -> {error, enoent}.
@@ -86,8 +89,8 @@ closed_reply(_) -> {error, enoent}.
 %% the node, which passes it on to NewOwner before its next delivery, so
 %% NewOwner sees everything in order, as inet's port_connect and message
 %% move give it.
-controlling_process(S, NewOwner, Tags) ->
-    case call(S, {controlling_process, NewOwner}, {error, closed}) of
+controlling_process(S, NewOwner, Tags, Closed) ->
+    case call(S, {controlling_process, NewOwner, alive(NewOwner)}, Closed) of
         ok ->
             Moved = take(S, Tags, []),
             call(S, {resume, Moved}, ok);
@@ -134,6 +137,11 @@ getserv(_Proto, Port) when is_integer(Port) -> {ok, Port};
 getserv(Proto, Name) when is_atom(Name) ->
     erpc:call(jinet:node(), inet, getservbyname, [Name, Proto]);
 getserv(_Proto, _) -> {error, einval}.
+
+%% Whether Pid is alive, where this node can tell: a dead local process
+%% cannot own a socket (port_connect's badarg).
+alive(Pid) when erlang:node(Pid) =:= erlang:node() -> is_process_alive(Pid);
+alive(_) -> true.
 
 %% A recv or accept time as prim_inet takes it: a negative one is no limit.
 time(Time) when is_integer(Time), Time < 0 -> infinity;

@@ -9,6 +9,8 @@
 
 -define(PROTO, tcp).
 -define(DELIVERIES, [tcp, tcp_closed, tcp_error, tcp_passive]).
+%% controlling_process on a closed socket, as inet:tcp_controlling_process answers
+-define(CP_CLOSED, {error, closed}).
 -include("jinet_inet.hrl").
 
 connect(SockAddr, Opts, Time) when is_map(SockAddr) ->
@@ -18,7 +20,8 @@ connect(SockAddr, Opts, Time) when is_map(SockAddr) ->
 connect(Address, Port, Opts) ->
     connect(Address, Port, Opts, infinity).
 
-connect(Address, Port, Opts, Time) ->
+%% A port out of range has no clause, as in inet_tcp.
+connect(Address, Port, Opts, Time) when is_integer(Port), Port >= 0, Port =< 65535 ->
     jinet_sock:create(?MODULE, Opts,
                       {connect, address_family(Address), Address, Port,
                        jinet_sock:strip(Opts), jinet_sock:timeout_ms(Time)}).

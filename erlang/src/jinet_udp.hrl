@@ -9,6 +9,8 @@
 
 -define(PROTO, udp).
 -define(DELIVERIES, [udp, udp_closed, udp_error, udp_passive]).
+%% inet:udp_controlling_process matches {ok, _} on the closed port's getopt
+-define(CP_CLOSED, {'$jinet_error', {badmatch, {error, einval}}}).
 -include("jinet_inet.hrl").
 
 open(Port) -> open(Port, []).
@@ -35,8 +37,7 @@ send(S, Addr, Port, AncData, Data)
   when is_tuple(Addr), tuple_size(Addr) =:= 4 orelse tuple_size(Addr) =:= 8,
        is_integer(Port), is_list(AncData) ->
     send(S, {Addr, Port}, Data);
-send(S, Host, Service, AncData, Data)
-  when is_list(Host) orelse is_atom(Host), is_list(AncData) ->
+send(S, Host, Service, AncData, Data) when is_list(AncData) ->
     case getaddr(Host) of
         {ok, Addr} ->
             case getserv(Service) of
@@ -48,8 +49,12 @@ send(S, Host, Service, AncData, Data)
         Error -> Error
     end.
 
+%% local_udp's recv has no clause that takes what its sockets give, so on
+%% BEAM a local datagram socket's recv is a function_clause: so it is here.
 recv(S, Length) -> recv(S, Length, infinity).
-recv(S, Length, Time) ->
+recv(S, Length, Time) -> recv(?FAMILY, S, Length, Time).
+
+recv(Family, S, Length, Time) when Family =/= local ->
     jinet_sock:call(S, {recv, Length, jinet_sock:time(Time)}, {error, closed}).
 
 connect(S, SockAddr) -> jinet_sock:call(S, {connect, SockAddr}, {error, closed}).

@@ -31,6 +31,16 @@ public final class Errno {
     private Errno() {
     }
 
+    /** Whether {@code name} is none of the names this table gives. */
+    public static boolean isUnknown(String name) {
+        for (String n : NAMES) {
+            if (name.equals(n)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The atom's name; BEAM's "unknown" for numbers it has no name for. */
     public static String name(int errno) {
         return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "unknown";

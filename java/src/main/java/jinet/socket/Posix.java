@@ -18,6 +18,7 @@ import jinet.inet.libc.Libc;
  */
 final class Posix {
     private static volatile Map<String, String> byMessage;
+    private static final java.util.regex.Pattern ERRNO = java.util.regex.Pattern.compile("error\\(-(\\d+)\\)");
 
     private Posix() {
     }
@@ -37,12 +38,23 @@ final class Posix {
             return "closed";
         }
         String m = t.getMessage();
+        if (m != null && m.matches("e[a-z0-9]+") && !Errno.isUnknown(m)) {
+            return m; // an errno name put there by SockOpt
+        }
         if (m != null) {
+            // Netty's connect errors name the errno: "connect(..) failed with error(-111): ..."
+            java.util.regex.Matcher errno = ERRNO.matcher(m);
+            if (errno.find()) {
+                return Errno.name(Integer.parseInt(errno.group(1)));
+            }
             for (Map.Entry<String, String> e : messages().entrySet()) {
-                if (m.endsWith(e.getKey())) {
+                if (m.endsWith(e.getKey()) || m.contains(": " + e.getKey() + ":")) {
                     return e.getValue();
                 }
             }
+        }
+        if (t instanceof java.io.FileNotFoundException) {
+            return "enoent"; // a local socket's path that is not there
         }
         if (t instanceof BindException) {
             return "eaddrinuse";

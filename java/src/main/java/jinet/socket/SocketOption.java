@@ -45,6 +45,9 @@ final class SocketOption {
 
     private static final Map<String, SocketOption> TABLE = new HashMap<>();
 
+    /** Kept once buffer was given a value: recbuf no longer raises it. */
+    static final String BUFFER_GIVEN = "$buffer_given";
+
     static SocketOption named(String name) {
         return TABLE.get(name);
     }
@@ -59,11 +62,18 @@ final class SocketOption {
         add(name, scope, valid, (s, v) -> s.keep(name, v), s -> s.kept(name));
     }
 
-    /** An option the kernel keeps, set and read through the channel. */
-    private static <T> void os(String name, int scope, Predicate<OtpErlangObject> valid, ChannelOption<T> option,
-                               Function<OtpErlangObject, T> toJava, Function<T, OtpErlangObject> toTerm) {
-        add(name, scope, valid, (s, v) -> s.channel().config().setOption(option, toJava.apply(v)),
-                s -> toTerm.apply(s.channel().config().getOption(option)));
+    /**
+     * An option the kernel keeps, set and read on the descriptor; getopts leaves it out where
+     * the socket has no such option (nodelay on a local socket, ipv6_v6only on an IPv4 one).
+     */
+    private static void os(String name, int scope, boolean bool, int level, int optname) {
+        SockOpt opt = new SockOpt(level, optname);
+        Predicate<OtpErlangObject> valid = bool ? SocketOption::isBool
+                : v -> isIntIn(v, Integer.MIN_VALUE, Integer.MAX_VALUE); // the kernel clamps, as for BEAM
+        add(name, scope, valid, (s, v) -> opt.set(s.channel(), bool ? (bool(v) ? 1 : 0) : integer(v)), s -> {
+            Integer v = opt.get(s.channel());
+            return v == null ? null : bool ? Terms.bool(v != 0) : new OtpErlangLong(v);
+        });
     }
 
     static {
@@ -78,7 +88,6 @@ final class SocketOption {
         kept("header", ALL, v -> isIntIn(v, 0, Integer.MAX_VALUE));
         kept("packet_size", STREAM, v -> isIntIn(v, 0, Integer.MAX_VALUE));
         kept("packet", STREAM, v -> isAtomIn(v, "raw") || isIntIn(v, 0, 0));
-        kept("buffer", ALL, v -> isIntIn(v, 0, Integer.MAX_VALUE));
         kept("high_msgq_watermark", ALL, v -> isIntIn(v, 1, Integer.MAX_VALUE));
         kept("low_msgq_watermark", ALL, v -> isIntIn(v, 1, Integer.MAX_VALUE));
         kept("bind_to_device", ALL, v -> v instanceof OtpErlangBinary);
@@ -90,26 +99,47 @@ final class SocketOption {
             s.keep("low_watermark", v);
             s.waterMarksChanged();
         }, s -> s.kept("low_watermark"));
-        os("reuseaddr", ALL, SocketOption::isBool, ChannelOption.SO_REUSEADDR, SocketOption::bool, Terms::bool);
-        os("keepalive", STREAM, SocketOption::isBool, ChannelOption.SO_KEEPALIVE, SocketOption::bool, Terms::bool);
-        // Kept as well as set: a listener has no such option, and what it was given goes to what it accepts
-        add("nodelay", STREAM, SocketOption::isBool, (s, v) -> {
-            s.keep("nodelay", v);
-            s.applyNodelay();
-        }, s -> s.kept("nodelay"));
-        // Any int: the kernel clamps what it takes, as it does for BEAM
-        os("recbuf", ALL, v -> isIntIn(v, Integer.MIN_VALUE, Integer.MAX_VALUE), ChannelOption.SO_RCVBUF, SocketOption::integer,
-                OtpErlangLong::new);
-        os("sndbuf", ALL, v -> isIntIn(v, Integer.MIN_VALUE, Integer.MAX_VALUE), ChannelOption.SO_SNDBUF, SocketOption::integer,
-                OtpErlangLong::new);
-        os("broadcast", UDP, SocketOption::isBool, ChannelOption.SO_BROADCAST, SocketOption::bool, Terms::bool);
-        os("tos", ALL, v -> isIntIn(v, 0, 255), ChannelOption.IP_TOS, SocketOption::integer, OtpErlangLong::new);
+        os("reuseaddr", ALL, true, SockOpt.SOL_SOCKET, 2);
+        os("dontroute", ALL, true, SockOpt.SOL_SOCKET, 5);
+        os("broadcast", ALL, true, SockOpt.SOL_SOCKET, 6);
+        os("sndbuf", ALL, false, SockOpt.SOL_SOCKET, 7);
+        os("keepalive", STREAM, true, SockOpt.SOL_SOCKET, 9);
+        os("priority", ALL, false, SockOpt.SOL_SOCKET, 12);
+        os("nodelay", STREAM, true, SockOpt.IPPROTO_TCP, 1);
+        os("tos", ALL, false, SockOpt.IPPROTO_IP, 1);
+        os("ttl", ALL, false, SockOpt.IPPROTO_IP, 2);
+        os("recvttl", ALL, true, SockOpt.IPPROTO_IP, 12);
+        os("recvtos", ALL, true, SockOpt.IPPROTO_IP, 13);
+        os("multicast_ttl", UDP, false, SockOpt.IPPROTO_IP, 33);
+        os("multicast_loop", UDP, true, SockOpt.IPPROTO_IP, 34);
+        os("ipv6_v6only", ALL, true, SockOpt.IPPROTO_IPV6, 26);
+        os("recvtclass", ALL, true, SockOpt.IPPROTO_IPV6, 66);
+        os("tclass", ALL, false, SockOpt.IPPROTO_IPV6, 67);
+        kept("read_packets", UDP, v -> isIntIn(v, 1, Integer.MAX_VALUE));
+        // recbuf also raises buffer, until buffer is given a value of its own (the inet driver's rule)
+        SockOpt rcvbuf = new SockOpt(SockOpt.SOL_SOCKET, 8);
+        add("recbuf", ALL, v -> isIntIn(v, Integer.MIN_VALUE, Integer.MAX_VALUE), (s, v) -> {
+            rcvbuf.set(s.channel(), integer(v));
+            if (!s.isKeptHere(BUFFER_GIVEN) && integer(v) > s.keptInt("buffer")) {
+                s.keep("buffer", v);
+                s.bufferChanged();
+            }
+        }, s -> {
+            Integer v = rcvbuf.get(s.channel());
+            return v == null ? null : new OtpErlangLong(v);
+        });
+        add("buffer", ALL, v -> isIntIn(v, Integer.MIN_VALUE, Integer.MAX_VALUE), (s, v) -> {
+            s.keep("buffer", new OtpErlangLong(Math.max(1, integer(v))));
+            s.keep(BUFFER_GIVEN, Terms.TRUE);
+            s.bufferChanged();
+        }, s -> s.kept("buffer"));
         add("linger", STREAM, SocketOption::isLinger, (s, v) -> {
             OtpErlangTuple t = (OtpErlangTuple) v;
-            int seconds = integer(t.elementAt(1));
-            s.channel().config().setOption(ChannelOption.SO_LINGER, bool(t.elementAt(0)) ? seconds : -1);
-            s.keep("linger", v);
-        }, s -> s.kept("linger"));
+            SockOpt.setLinger(s.channel(), bool(t.elementAt(0)), integer(t.elementAt(1)));
+        }, s -> {
+            int[] l = SockOpt.getLinger(s.channel());
+            return Terms.tuple(Terms.bool(l[0] != 0), new OtpErlangLong(l[1]));
+        });
     }
 
     /** The defaults BEAM's inet driver starts a socket with, for the options the process keeps. */
@@ -131,8 +161,8 @@ final class SocketOption {
             Map.entry("high_watermark", new OtpErlangLong(8192)),
             Map.entry("low_watermark", new OtpErlangLong(4096)),
             Map.entry("bind_to_device", new OtpErlangBinary(new byte[0])),
-            Map.entry("linger", Terms.tuple(Terms.bool(false), new OtpErlangLong(0))),
-            Map.entry("nodelay", Terms.bool(false)));
+            Map.entry("read_packets", new OtpErlangLong(5)));
+
 
     /** Netty's write watermarks, from high_watermark and low_watermark as inet orders them. */
     static WriteBufferWaterMark waterMark(int low, int high) {

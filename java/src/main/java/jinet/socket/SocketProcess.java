@@ -30,6 +30,8 @@ abstract class SocketProcess implements GenServer.Callbacks {
     static final OtpErlangAtom OK = Terms.OK;
     static final OtpErlangObject EINVAL = Terms.error("einval");
     static final OtpErlangObject CLOSED = Terms.error("closed");
+    /** An error raised in the caller (a clause inet's own code has not for the arguments). */
+    static final OtpErlangObject FUNCTION_CLAUSE = Terms.tuple(Terms.atom("$jinet_error"), Terms.atom("function_clause"));
 
     /** A request's handler: the socket, the request (an atom or a tuple), its caller, where the answer goes. */
     interface Request {
@@ -67,7 +69,7 @@ abstract class SocketProcess implements GenServer.Callbacks {
                 reply.accept(OK);
             }),
             Map.entry("controlling_process", (s, r, from, reply) ->
-                    reply.accept(s.controllingProcess(from, (OtpErlangPid) arg(r, 1)))),
+                    reply.accept(s.controllingProcess(from, (OtpErlangPid) arg(r, 1), Terms.isAtom(arg(r, 2), "true")))),
             Map.entry("resume", (s, r, from, reply) -> {
                 for (OtpErlangObject m : Terms.properListElements(arg(r, 1))) {
                     s.self.send(s.owner, m);
@@ -100,7 +102,7 @@ abstract class SocketProcess implements GenServer.Callbacks {
      * asks the descriptor is einval, and making it active delivers the close.
      */
     boolean fdClosed;
-    private static final java.util.Set<String> ASKS_THE_DESCRIPTOR = java.util.Set.of("getopts", "getstat",
+    private static final java.util.Set<String> ASKS_THE_DESCRIPTOR = java.util.Set.of("getopts",
             "peername", "sockname", "socknames", "port");
     /** Set while a request is handled: a process that ends in it ends after its answer. */
     private boolean inRequest;
@@ -132,10 +134,8 @@ abstract class SocketProcess implements GenServer.Callbacks {
     void optionsChanged() {
     }
 
-    void applyNodelay() {
-        if (channel() instanceof io.netty.channel.socket.SocketChannel) {
-            channel().config().setOption(io.netty.channel.ChannelOption.TCP_NODELAY, keptBool("nodelay"));
-        }
+    /** buffer changed: a datagram socket reads at most that much of a datagram. */
+    void bufferChanged() {
     }
 
     void waterMarksChanged() {
@@ -197,6 +197,18 @@ abstract class SocketProcess implements GenServer.Callbacks {
         }
     }
 
+    /**
+     * Once the socket has its process: a socket made with an active count of zero or less is
+     * passive from the start, and says so as setopts would.
+     */
+    final void announceMode() {
+        OtpErlangObject a = kept("active");
+        if (a instanceof OtpErlangLong && ((OtpErlangLong) a).longValue() <= 0) {
+            keep("active", Terms.FALSE);
+            self.send(owner, Terms.tuple(passiveTag(), term));
+        }
+    }
+
     @Override
     public final void handleCall(LocalProcess p, OtpErlangObject request, OtpErlangPid from,
                                  Consumer<OtpErlangObject> reply) {
@@ -249,9 +261,14 @@ abstract class SocketProcess implements GenServer.Callbacks {
      * The owner hands the socket on: deliveries pause until the old owner has passed on what it
      * already got (the resume request). Should it die first, its monitor resumes them.
      */
-    private OtpErlangObject controllingProcess(OtpErlangPid from, OtpErlangPid newOwner) {
+    private OtpErlangObject controllingProcess(OtpErlangPid from, OtpErlangPid newOwner, boolean alive) {
         if (!from.equals(owner)) {
             return Terms.error("not_owner");
+        }
+        if (!alive) {
+            // inet made the port passive before port_connect failed, and leaves it so
+            keep("active", Terms.FALSE);
+            return Terms.error("badarg");
         }
         pauseDeliveries();
         if (handoverMonitor == null) {
@@ -287,6 +304,11 @@ abstract class SocketProcess implements GenServer.Callbacks {
         if (other.kept != null) {
             kept = new HashMap<>(other.kept);
         }
+    }
+
+    /** Whether this socket was given the option (not only the default). */
+    final boolean isKeptHere(String name) {
+        return kept != null && kept.containsKey(name);
     }
 
     final boolean isKept(String name) {

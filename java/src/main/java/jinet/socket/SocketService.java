@@ -1,6 +1,7 @@
 package jinet.socket;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangMap;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
@@ -49,6 +50,9 @@ import jinet.term.Terms;
 public final class SocketService implements GenServer.Callbacks {
     public static final String NAME = "jinet_sockets";
     static final OtpErlangObject BADARG = Terms.tuple(Terms.atom("$jinet_exit"), Terms.atom("badarg"));
+
+    private static final SockOpt NODELAY = new SockOpt(SockOpt.IPPROTO_TCP, 1);
+    private static final SockOpt REUSEADDR = new SockOpt(SockOpt.SOL_SOCKET, 2);
 
     private final Node node;
     private final EventLoopGroup group;
@@ -155,6 +159,8 @@ public final class SocketService implements GenServer.Callbacks {
         }
 
         int backlog = 5;
+        /** Not badarg but this answer, when set. */
+        OtpErlangObject failure;
         final List<Object[]> options = new ArrayList<>();
     }
 
@@ -196,6 +202,10 @@ public final class SocketService implements GenServer.Callbacks {
                     s.port = SocketOption.integer(t.elementAt(1));
                     break;
                 case "backlog":
+                    if (!(t.elementAt(1) instanceof OtpErlangLong)) {
+                        s.failure = SocketProcess.FUNCTION_CLAUSE; // prim_inet has no clause for it
+                        return s;
+                    }
                     if ((scope & SocketOption.LISTEN) == 0
                             || !SocketOption.isIntIn(t.elementAt(1), Integer.MIN_VALUE, Integer.MAX_VALUE)) {
                         return null;
@@ -244,6 +254,10 @@ public final class SocketService implements GenServer.Callbacks {
                          Consumer<OtpErlangObject> reply) {
         SocketAddress remote = remote(family, address, port);
         Setup setup = setup(opts, family, SocketOption.CONNECT);
+        if (setup != null && setup.failure != null) {
+            reply.accept(setup.failure);
+            return;
+        }
         if (remote == null || setup == null
                 || !(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
             reply.accept(BADARG);
@@ -281,11 +295,22 @@ public final class SocketService implements GenServer.Callbacks {
                         return;
                     }
                     socket.start(owner);
+                    socket.announceMode();
                     socket.attach(ch);
                     reply.accept(Terms.ok(socket.term));
                 }));
             }));
         }));
+    }
+
+    /**
+     * A local socket's path that is already there: bind(2) refuses it (EADDRINUSE), but Netty
+     * removes the file first, so the check is made here.
+     */
+    private static boolean pathTaken(SocketAddress a) {
+        return a instanceof io.netty.channel.unix.DomainSocketAddress && java.nio.file.Files.exists(
+                java.nio.file.Path.of(((io.netty.channel.unix.DomainSocketAddress) a).path()),
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Where a connect goes: an address and port, a sockaddr map, or {@code {local, Path}}. */
@@ -318,11 +343,18 @@ public final class SocketService implements GenServer.Callbacks {
     private static String configure(SocketProcess socket, Channel ch, Setup setup) {
         try {
             socket.bindChannel(ch);
-            if (ch instanceof io.netty.channel.socket.SocketChannel) {
+            if (ch instanceof io.netty.channel.socket.DuplexChannel) {
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
             }
             ch.config().setAutoRead(false);
-            socket.applyNodelay();
+            // The kernel's defaults, as BEAM's sockets start with them: Netty turns on TCP_NODELAY
+            // for new connections and SO_REUSEADDR for listeners
+            if (ch instanceof io.netty.channel.socket.SocketChannel) {
+                NODELAY.set(ch, 0);
+            }
+            if (ch instanceof ServerChannel && !(ch instanceof io.netty.channel.unix.ServerDomainSocketChannel)) {
+                REUSEADDR.set(ch, 0);
+            }
             for (Object[] o : setup.options) {
                 SocketOption opt = (SocketOption) o[0];
                 opt.set.accept(socket, (OtpErlangObject) o[1]);
@@ -336,6 +368,10 @@ public final class SocketService implements GenServer.Callbacks {
     private void listen(OtpErlangAtom module, String family, OtpErlangObject port, OtpErlangObject opts,
                         OtpErlangPid owner, Consumer<OtpErlangObject> reply) {
         Setup setup = setup(opts, family, SocketOption.LISTEN);
+        if (setup != null && setup.failure != null) {
+            reply.accept(setup.failure);
+            return;
+        }
         if (setup == null || !SocketOption.isIntIn(port, 0, 65535)) {
             reply.accept(BADARG);
             return;
@@ -360,6 +396,11 @@ public final class SocketService implements GenServer.Callbacks {
                 return;
             }
             ch.config().setOption(ChannelOption.SO_BACKLOG, setup.backlog);
+            if (pathTaken(local)) {
+                ch.close();
+                reply.accept(Terms.error("eaddrinuse"));
+                return;
+            }
             ch.bind(local).addListener(guarded(reply, (ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
                     ch.close();
@@ -367,6 +408,7 @@ public final class SocketService implements GenServer.Callbacks {
                     return;
                 }
                 listener.start(owner);
+                listener.announceMode();
                 listener.listening();
                 reply.accept(Terms.ok(listener.term));
             }));
@@ -376,6 +418,11 @@ public final class SocketService implements GenServer.Callbacks {
     private void open(OtpErlangAtom module, String family, OtpErlangObject port, OtpErlangObject opts,
                       OtpErlangPid owner, Consumer<OtpErlangObject> reply) {
         Setup setup = setup(opts, family, SocketOption.UDP);
+        if (setup != null && family.equals("inet") && setup.options.stream()
+                .noneMatch(o -> ((SocketOption) o[0]).name.equals("recbuf"))) {
+            // inet_udp opens with {recbuf, 8192} unless given one (and buffer follows it)
+            setup.options.add(0, new Object[] {SocketOption.named("recbuf"), new OtpErlangLong(8192)});
+        }
         if (setup == null || !SocketOption.isIntIn(port, 0, 65535)) {
             reply.accept(BADARG);
             return;
@@ -396,6 +443,11 @@ public final class SocketService implements GenServer.Callbacks {
                 reply.accept(Terms.error(failed));
                 return;
             }
+            if (pathTaken(local)) {
+                ch.close();
+                reply.accept(Terms.error("eaddrinuse"));
+                return;
+            }
             ChannelFuture bound = local != null ? ch.bind(local) : ch.newSucceededFuture();
             bound.addListener(guarded(reply, (ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
@@ -404,6 +456,7 @@ public final class SocketService implements GenServer.Callbacks {
                     return;
                 }
                 socket.start(owner);
+                    socket.announceMode();
                 socket.attach();
                 reply.accept(Terms.ok(socket.term));
             }));
@@ -423,7 +476,11 @@ public final class SocketService implements GenServer.Callbacks {
             }
             socket.bindChannel(child);
             child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-            socket.applyNodelay();
+            if (child instanceof io.netty.channel.socket.SocketChannel) {
+                // what the kernel would have inherited from the listener, had Netty not set it
+                Integer nodelay = NODELAY.get(listener.channel());
+                NODELAY.set(child, nodelay == null ? 0 : nodelay);
+            }
             socket.start(caller);
             socket.attach(child);
             reply.accept(Terms.ok(socket.term));

@@ -136,8 +136,36 @@ final class TcpListener extends SocketProcess {
         while ((c = ready.poll()) != null) {
             c.unsafe().closeForcibly();
         }
-        server.close();
+        closeKeepingPath(server);
         end();
+    }
+
+    /**
+     * Closes the listener. A local one's socket file stays, as it does after BEAM closes one
+     * (a connect then meets ECONNREFUSED, not ENOENT): Netty removes it on close, so a second
+     * link to it is put back in its place.
+     */
+    private static void closeKeepingPath(Channel server) {
+        java.net.SocketAddress a = server.localAddress();
+        if (!(a instanceof io.netty.channel.unix.DomainSocketAddress)) {
+            server.close();
+            return;
+        }
+        java.nio.file.Path path = java.nio.file.Path.of(((io.netty.channel.unix.DomainSocketAddress) a).path());
+        java.nio.file.Path keep = path.resolveSibling(path.getFileName() + ".jinet-" + System.nanoTime());
+        try {
+            java.nio.file.Files.createLink(keep, path);
+        } catch (java.io.IOException | RuntimeException e) {
+            server.close();
+            return;
+        }
+        server.close().addListener(f -> {
+            try {
+                java.nio.file.Files.move(keep, path);
+            } catch (java.io.IOException e) {
+                java.nio.file.Files.deleteIfExists(keep);
+            }
+        });
     }
 
     private static void cancel(ScheduledFuture<?> timer) {

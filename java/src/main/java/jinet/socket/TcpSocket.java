@@ -62,7 +62,10 @@ final class TcpSocket extends SocketProcess {
     /** The peer's end of the stream (FIN, reset, or the channel gone) has been read. */
     private boolean eof;
     private String error;
+    /** The end of the stream was answered to a recv (passive) ... */
     private boolean closeReported;
+    /** ... or sent as tcp_closed (active): each once, as the driver's flags for them. */
+    private boolean closeSent;
     private boolean paused;
     private boolean waitingForOwner;
 
@@ -88,7 +91,8 @@ final class TcpSocket extends SocketProcess {
             Map.entry("send", (s, r, from, reply) -> ((TcpSocket) s).send(arg(r, 1), reply)),
             Map.entry("recv", (s, r, from, reply) -> ((TcpSocket) s).recv(arg(r, 1), arg(r, 2), reply)),
             Map.entry("unrecv", (s, r, from, reply) -> ((TcpSocket) s).unrecv(arg(r, 1), reply)),
-            Map.entry("shutdown", (s, r, from, reply) -> ((TcpSocket) s).shutdown(arg(r, 1), reply))));
+            Map.entry("shutdown", (s, r, from, reply) -> ((TcpSocket) s).shutdown(arg(r, 1), reply)),
+            Map.entry("accept", (s, r, from, reply) -> reply.accept(EINVAL))));
 
     @Override
     Map<String, Request> requestTable() {
@@ -180,7 +184,7 @@ final class TcpSocket extends SocketProcess {
                 b.release();
                 countDelivery(TCP_PASSIVE);
             }
-            if (eof && inbox.isEmpty() && isActive() && !closeReported) {
+            if (eof && inbox.isEmpty() && isActive() && !closeSent) {
                 reportClose();
                 return;
             }
@@ -219,6 +223,7 @@ final class TcpSocket extends SocketProcess {
 
     /** The end of the stream, to an active socket's owner: an error first if the socket shows it. */
     private void reportClose() {
+        closeSent = true;
         closeReported = true;
         if (error != null && !error.equals("econnreset") || error != null && keptBool("show_econnreset")) {
             self.send(owner, Terms.tuple(TCP_ERROR, term, Terms.atom(error)));
@@ -399,13 +404,22 @@ final class TcpSocket extends SocketProcess {
         } else if (Terms.isAtom(how, "read")) {
             f = d.shutdownInput();
         } else if (Terms.isAtom(how, "read_write")) {
-            f = d.shutdown();
+            // output first, then input, each as its own call: Netty's shutdown() of both fails
+            // where the input side is already down
+            f = d.shutdownOutput();
+            f = f.isDone() && !f.isSuccess() ? f : d.shutdownInput();
         } else {
             reply.accept(SocketService.BADARG);
             return;
         }
-        f.addListener((ChannelFutureListener) done -> reply.accept(done.isSuccess() ? OK
-                : Terms.error(Posix.reason(done.cause()))));
+        boolean read = !Terms.isAtom(how, "write");
+        f.addListener((ChannelFutureListener) done -> {
+            reply.accept(done.isSuccess() ? OK : Terms.error(Posix.reason(done.cause())));
+            if (done.isSuccess() && read) {
+                eof = true; // nothing more comes in: an active socket says closed, a recv gets closed
+                pump();
+            }
+        });
     }
 
     // ---- ownership and the end ---------------------------------------------------------------

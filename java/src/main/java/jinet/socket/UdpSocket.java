@@ -78,6 +78,7 @@ final class UdpSocket extends SocketProcess {
     }
 
     void attach() {
+        bufferChanged();
         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -144,7 +145,7 @@ final class UdpSocket extends SocketProcess {
     private void sendTo(OtpErlangObject destination, OtpErlangObject data, Consumer<OtpErlangObject> reply) {
         SocketAddress to = destination(destination);
         if (to == null) {
-            reply.accept(SocketService.BADARG);
+            reply.accept(FUNCTION_CLAUSE); // inet_udp:send has no clause for it
         } else {
             send(to, data, reply);
         }
@@ -180,9 +181,9 @@ final class UdpSocket extends SocketProcess {
     }
 
     private void recv(OtpErlangObject length, OtpErlangObject timeout, Consumer<OtpErlangObject> reply) {
-        if (!SocketOption.isIntIn(length, 0, Integer.MAX_VALUE)
-                || !(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, Integer.MAX_VALUE))) {
-            reply.accept(SocketService.BADARG);
+        if (!SocketOption.isIntIn(length, 0, 0xffffffffL)
+                || !(Terms.isAtom(timeout, "infinity") || SocketOption.isIntIn(timeout, 0, 0xfffffffeL))) {
+            reply.accept(EINVAL); // prim_inet:recvfrom's answer to what it cannot encode
             return;
         }
         if (isActive()) {
@@ -257,6 +258,12 @@ final class UdpSocket extends SocketProcess {
                 pump();
             }));
         }
+    }
+
+    /** A datagram longer than buffer is cut to it, as the inet driver reads into a buffer that size. */
+    @Override
+    void bufferChanged() {
+        ch.config().setRecvByteBufAllocator(new io.netty.channel.FixedRecvByteBufAllocator(keptInt("buffer")));
     }
 
     @Override

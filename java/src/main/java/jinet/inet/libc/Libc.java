@@ -52,6 +52,13 @@ public interface Libc extends Library {
 
     int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
 
+    // Socket options as the inet driver sets them, on any socket's descriptor: an int, or for
+    // SO_LINGER two ints. len is a socklen_t.
+
+    int getsockopt(int fd, int level, int optname, int[] optval, int[] optlen) throws LastErrorException;
+
+    int setsockopt(int fd, int level, int optname, int[] optval, int optlen) throws LastErrorException;
+
     // The resolver calls inet_gethost makes, in their reentrant forms: the port program's workers
     // are processes of their own, here lookups run on many threads of one process, and the _r
     // forms are what glibc's non-reentrant wrappers call, so the answers are the same.
