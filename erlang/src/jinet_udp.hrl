@@ -49,12 +49,8 @@ send(S, Host, Service, AncData, Data) when is_list(AncData) ->
         Error -> Error
     end.
 
-%% local_udp's recv has no clause that takes what its sockets give, so on
-%% BEAM a local datagram socket's recv is a function_clause: so it is here.
 recv(S, Length) -> recv(S, Length, infinity).
-recv(S, Length, Time) -> recv(?FAMILY, S, Length, Time).
-
-recv(Family, S, Length, Time) when Family =/= local ->
+recv(S, Length, Time) ->
     jinet_sock:call(S, {recv, Length, jinet_sock:time(Time)}, {error, closed}).
 
 connect(S, SockAddr) -> jinet_sock:call(S, {connect, SockAddr}, {error, closed}).

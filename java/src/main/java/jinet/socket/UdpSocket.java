@@ -238,7 +238,9 @@ final class UdpSocket extends SocketProcess {
                 AddressedEnvelope<ByteBuf, ? extends SocketAddress> p = inbox.poll();
                 OtpErlangObject[] a = parts(p);
                 p.release();
-                r.reply.accept(Terms.ok(Terms.tuple(a)));
+                // prim_inet cannot decode a local sender next to binary data: the datagram is
+                // taken, and the caller gets its function_clause
+                r.reply.accept(family.equals("local") && binary() ? FUNCTION_CLAUSE : Terms.ok(Terms.tuple(a)));
             }
         }
         boolean wants = isActive() ? !paused && inbox.isEmpty() && service.node().isWritableTo(owner.node())
