@@ -68,6 +68,60 @@ final class SockOpt {
         }
     }
 
+    /**
+     * shutdown(2) itself, as gen_tcp:shutdown/2 makes it: Netty's shutdowns fail or do nothing
+     * where the kernel answers otherwise (a read side the peer already closed is still ok).
+     * Returns null, or the errno name.
+     */
+    static String shutdown(Channel ch, int how) {
+        try {
+            Libc.INSTANCE.shutdown(fd(ch), how);
+            return null;
+        } catch (LastErrorException e) {
+            return Errno.name(e.getErrorCode());
+        }
+    }
+
+    /**
+     * Sends a datagram with no data, which Netty's datagram channels skip and the kernel (and
+     * BEAM) send: to {@code to}, or the connected peer when it is null. Null, or the errno name.
+     */
+    static String sendEmpty(Channel ch, java.net.SocketAddress to) {
+        byte[] addr = to == null ? null : sockaddr(to);
+        try {
+            Libc.INSTANCE.sendto(fd(ch), new byte[1], new com.sun.jna.NativeLong(0), 0, addr,
+                    addr == null ? 0 : addr.length);
+            return null;
+        } catch (LastErrorException e) {
+            return Errno.name(e.getErrorCode());
+        }
+    }
+
+    /** struct sockaddr_in, sockaddr_in6 or sockaddr_un, as Linux lays them out. */
+    private static byte[] sockaddr(java.net.SocketAddress to) {
+        java.nio.ByteBuffer b;
+        if (to instanceof io.netty.channel.unix.DomainSocketAddress) {
+            byte[] path = ((io.netty.channel.unix.DomainSocketAddress) to).path()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            b = java.nio.ByteBuffer.allocate(2 + path.length + 1).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.putShort((short) 1).put(path).put((byte) 0);
+            return b.array();
+        }
+        java.net.InetSocketAddress a = (java.net.InetSocketAddress) to;
+        byte[] ip = a.getAddress().getAddress();
+        boolean six = ip.length == 16;
+        b = java.nio.ByteBuffer.allocate(six ? 28 : 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) (six ? 10 : 2));
+        b.order(java.nio.ByteOrder.BIG_ENDIAN).putShort((short) a.getPort());
+        if (six) {
+            b.putInt(0).put(ip).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putInt(((java.net.Inet6Address) a.getAddress()).getScopeId());
+        } else {
+            b.put(ip);
+        }
+        return b.array();
+    }
+
     private static boolean notApplicable(LastErrorException e) {
         int errno = e.getErrorCode();
         return errno == 92 || errno == 95; // ENOPROTOOPT, EOPNOTSUPP

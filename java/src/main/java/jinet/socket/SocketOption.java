@@ -87,7 +87,9 @@ final class SocketOption {
         kept("deliver", ALL, v -> isAtomIn(v, "port", "term"));
         kept("header", ALL, v -> isIntIn(v, 0, Integer.MAX_VALUE));
         kept("packet_size", STREAM, v -> isIntIn(v, 0, Integer.MAX_VALUE));
-        kept("packet", STREAM, v -> isAtomIn(v, "raw") || isIntIn(v, 0, 0));
+        // raw is another name of 0, and getopts shows 0 (the other packet types come with framing)
+        add("packet", STREAM, v -> isAtomIn(v, "raw") || isIntIn(v, 0, 0), (s, v) -> s.keep("packet",
+                new OtpErlangLong(0)), s -> s.kept("packet"));
         kept("high_msgq_watermark", ALL, v -> isIntIn(v, 1, Integer.MAX_VALUE));
         kept("low_msgq_watermark", ALL, v -> isIntIn(v, 1, Integer.MAX_VALUE));
         kept("bind_to_device", ALL, v -> v instanceof OtpErlangBinary);

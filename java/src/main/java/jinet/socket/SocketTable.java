@@ -25,7 +25,9 @@ final class SocketTable {
             "foreign_address", "state", "type");
 
     private static final Map<String, Function<Row, String>> FIELDS = Map.of(
-            "port", r -> "esock",
+            // as inet shows a module socket that has a descriptor: esock[FD]
+            "port", r -> r.s.channel() instanceof io.netty.channel.unix.UnixChannel
+                    ? "esock[" + ((io.netty.channel.unix.UnixChannel) r.s.channel()).fd().intValue() + "]" : "esock",
             "module", r -> r.s.module.atomValue(),
             "recv", r -> Long.toString(r.s.stats.recvOct),
             "sent", r -> Long.toString(r.s.stats.sendOct),

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -67,6 +66,8 @@ final class TcpSocket extends SocketProcess {
     /** ... or sent as tcp_closed (active): each once, as the driver's flags for them. */
     private boolean closeSent;
     private boolean paused;
+    /** shutdown(write) was made: sends are closed. */
+    private boolean outputShut;
     private boolean waitingForOwner;
 
     TcpSocket(SocketService service, EventLoop loop, OtpErlangAtom module) {
@@ -347,7 +348,7 @@ final class TcpSocket extends SocketProcess {
             reply.accept(EINVAL); // the port refuses what is not iodata
             return;
         }
-        if (fdClosed || !ch.isActive() || ((DuplexChannel) ch).isOutputShutdown()) {
+        if (fdClosed || !ch.isActive() || outputShut) {
             b.release();
             // after a reset the descriptor is no longer connected; after a close, or its own shutdown, it is closed
             reply.accept(fdClosed && "econnreset".equals(error) ? Terms.error("enotconn") : CLOSED);
@@ -388,38 +389,24 @@ final class TcpSocket extends SocketProcess {
     }
 
     private void shutdown(OtpErlangObject how, Consumer<OtpErlangObject> reply) {
-        if (!(ch instanceof DuplexChannel)) {
-            reply.accept(EINVAL);
-            return;
-        }
-        DuplexChannel d = (DuplexChannel) ch;
-        if (fdClosed || (eof && d.isOutputShutdown()) || !ch.isActive()) {
-            // both ways closed: the kernel's ENOTCONN, which Netty's shutdown does not pass on
+        if (fdClosed || !ch.isOpen()) {
             reply.accept(Terms.error("enotconn"));
             return;
         }
-        io.netty.channel.ChannelFuture f;
-        if (Terms.isAtom(how, "write")) {
-            f = d.shutdownOutput();
-        } else if (Terms.isAtom(how, "read")) {
-            f = d.shutdownInput();
-        } else if (Terms.isAtom(how, "read_write")) {
-            // output first, then input, each as its own call: Netty's shutdown() of both fails
-            // where the input side is already down
-            f = d.shutdownOutput();
-            f = f.isDone() && !f.isSuccess() ? f : d.shutdownInput();
-        } else {
-            reply.accept(SocketService.BADARG);
+        int h = Terms.isAtom(how, "read") ? 0 : Terms.isAtom(how, "write") ? 1 : 2;
+        String failed = SockOpt.shutdown(ch, h);
+        if (failed != null) {
+            reply.accept(Terms.error(failed));
             return;
         }
-        boolean read = !Terms.isAtom(how, "write");
-        f.addListener((ChannelFutureListener) done -> {
-            reply.accept(done.isSuccess() ? OK : Terms.error(Posix.reason(done.cause())));
-            if (done.isSuccess() && read) {
-                eof = true; // nothing more comes in: an active socket says closed, a recv gets closed
-                pump();
-            }
-        });
+        reply.accept(OK);
+        if (h != 0) {
+            outputShut = true;
+        }
+        if (h != 1) {
+            eof = true; // nothing more comes in: an active socket says closed, a recv gets closed
+            pump();
+        }
     }
 
     // ---- ownership and the end ---------------------------------------------------------------

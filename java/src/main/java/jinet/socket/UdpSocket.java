@@ -174,6 +174,12 @@ final class UdpSocket extends SocketProcess {
             return;
         }
         stats.sent(b.readableBytes());
+        if (!b.isReadable()) {
+            b.release();
+            String failed = SockOpt.sendEmpty(ch, to.equals(peer) ? null : to);
+            reply.accept(failed == null ? OK : Terms.error(failed));
+            return;
+        }
         Object packet = to instanceof DomainSocketAddress ? new DomainDatagramPacket(b, (DomainSocketAddress) to)
                 : new DatagramPacket(b, (InetSocketAddress) to);
         ch.writeAndFlush(packet).addListener((ChannelFutureListener) f ->

@@ -55,6 +55,11 @@ public interface Libc extends Library {
     // Socket options as the inet driver sets them, on any socket's descriptor: an int, or for
     // SO_LINGER two ints. len is a socklen_t.
 
+    int shutdown(int fd, int how) throws LastErrorException;
+
+    /** len is a size_t; addr null with addrlen 0 for a connected socket. */
+    int sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrlen) throws LastErrorException;
+
     int getsockopt(int fd, int level, int optname, int[] optval, int[] optlen) throws LastErrorException;
 
     int setsockopt(int fd, int level, int optname, int[] optval, int optlen) throws LastErrorException;
