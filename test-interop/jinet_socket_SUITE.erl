@@ -50,7 +50,7 @@
 -export([suite/0, all/0, init_per_suite/1, end_per_suite/1,
          init_per_testcase/2, end_per_testcase/2]).
 -export([tcp_delivery/1, tcp_passive/1, tcp_close/1, tcp_owner/1,
-         tcp_remote_owner/1, tcp_errors/1, tcp_options/1, tcp_inet6/1,
+         tcp_remote_owner/1, tcp_remote_handover/1, tcp_errors/1, tcp_options/1, tcp_inet6/1,
          tcp_large/1, udp_inet/1, udp_inet6/1, local_stream/1,
          local_dgram/1, inet_i/1, inetrc_peer/1]).
 %% Run on other processes and nodes
@@ -72,6 +72,7 @@ suite() ->
 
 all() ->
     [tcp_delivery, tcp_passive, tcp_close, tcp_owner, tcp_remote_owner,
+     tcp_remote_handover,
      tcp_errors, tcp_options, tcp_inet6, tcp_large, udp_inet, udp_inet6,
      local_stream, local_dgram, inet_i, inetrc_peer].
 
@@ -297,8 +298,17 @@ tcp_owner(Config) ->
           [{non_owner, fun sc_non_owner/1},
            {controlling_process, fun sc_controlling_process/1},
            {cp_pending, fun sc_cp_pending/1},
-           {cp_remote, fun sc_cp_remote/1},
            {owner_death, fun sc_owner_death/1}],
+          tcp3()).
+
+%% controlling_process to a process on another node: a port cannot have a
+%% remote owner ({error, badarg}), but a module socket can, and the issue asks
+%% jinet's to. The reference is then OTP's own module socket, the socket
+%% backend (gen_tcp_socket), on BEAM.
+tcp_remote_handover(Config) ->
+    group(tcp_remote_handover, Config,
+          #{proto => tcp, family => inet, reference => socket_backend},
+          [{cp_remote, fun sc_cp_remote/1}],
           tcp3()).
 
 tcp_remote_owner(Config) ->
@@ -533,8 +543,14 @@ group(Case, Config, Base, Scenarios, Variants) ->
     %% Labels hide what made a socket: these show that each side's sockets
     %% were made by the modules meant (and not, say, all by BEAM's).
     Hosting =
-        [{exact, "the reference run's sockets are BEAM's ports",
-          [port], RefKinds},
+        [case maps:get(reference, Base, ports) of
+             ports ->
+                 {exact, "the reference run's sockets are BEAM's ports",
+                  [port], RefKinds};
+             socket_backend ->
+                 {exact, "the reference run's sockets are OTP's socket backend's",
+                  [gen_tcp_socket], RefKinds}
+         end,
          {exact, text("the side under test made sockets of ~p",
                       [test_kinds(Mode)]),
           true, lists:any(fun(K) -> lists:member(K, test_kinds(Mode)) end,
@@ -894,6 +910,12 @@ kill(A) ->
 side(Ctx, Role) -> maps:get(Role, maps:get(roles, Ctx)).
 
 %% The options that choose the module of a socket of Role.
+o(#{reference := socket_backend} = Ctx, Role) ->
+    case side(Ctx, Role) of
+        beam -> [{inet_backend, socket}, maps:get(family, Ctx)];
+        test -> side_opts(test, maps:get(proto, Ctx), maps:get(family, Ctx),
+                          maps:get(mode, Ctx))
+    end;
 o(Ctx, Role) ->
     side_opts(side(Ctx, Role), maps:get(proto, Ctx), maps:get(family, Ctx),
               maps:get(mode, Ctx)).

@@ -124,6 +124,8 @@ getaddrs(_Node, Address, Family, _Timeout) when is_tuple(Address) ->
     %% An address tuple is only checked against the family: inet's pure
     %% function, the same here as on the node, and no round trip per connect
     inet:getaddrs(Address, Family);
+getaddrs(_Node, Address, _Family, _Timeout) when not is_list(Address), not is_atom(Address) ->
+    {error, einval};
 getaddrs(Node, Address, Family, Timeout) ->
     try erpc:call(Node, inet, getaddrs, [Address, Family], Timeout)
     catch

@@ -42,11 +42,20 @@ send(S, Host, Service, AncData, Data) when is_list(AncData) ->
         {ok, Addr} ->
             case getserv(Service) of
                 {ok, Port} -> send(S, {Addr, Port}, Data);
-                {error, einval} -> exit(badarg);
+                {error, einval} -> badarg_unless_closed(S);
                 Error -> Error
             end;
-        {error, einval} -> exit(badarg);
+        {error, einval} -> badarg_unless_closed(S);
         Error -> Error
+    end.
+
+%% gen_udp looks a port up before the address, so a closed socket is closed
+%% whatever the address: here the address is looked at first, and a closed
+%% socket is then told apart.
+badarg_unless_closed(S) ->
+    case jinet_sock:call(S, info, closed) of
+        closed -> {error, closed};
+        _ -> exit(badarg)
     end.
 
 recv(S, Length) -> recv(S, Length, infinity).

@@ -35,7 +35,7 @@ final class SocketTable {
             "local_address", r -> address(r.s.channel().localAddress(), false, r.proto),
             "foreign_address", r -> address(r.s.channel().remoteAddress(), true, r.proto),
             "state", r -> status(r.s.states()),
-            "type", r -> r.s.type().equals("stream") ? "STREAM" : " ",
+            "type", r -> r.s.type().equals("stream") ? "STREAM" : "DGRAM",
             "packet", r -> "raw");
 
     private static final class Row {
