@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jinet.inet.FileNames;
 import jinet.inet.FileNameEncoding;
 import jinet.term.ErlangException;
 import jinet.term.Terms;
@@ -134,20 +135,20 @@ class IfAddrsTest {
         // Code points in the file name encoding erl would use here (UTF-8 under a UTF-8 locale,
         // else Latin-1, where 256 is no name: badarg); nested chardata; a bad code point or a
         // non-chardata is no name.
-        byte[] cp256 = UdpOptions.filename(new OtpErlangList(new OtpErlangObject[] {new OtpErlangLong(256)}));
+        byte[] cp256 = FileNames.toBytes(new OtpErlangList(new OtpErlangObject[] {new OtpErlangLong(256)}));
         if (FileNameEncoding.nativeEncoding() == FileNameEncoding.UTF8) {
             assertEquals("Ā", new String(cp256, StandardCharsets.UTF_8));
         } else {
             assertEquals(null, cp256);
         }
-        assertEquals("/ab", new String(UdpOptions.filename(new OtpErlangList(new OtpErlangObject[] {
+        assertEquals("/ab", new String(FileNames.toBytes(new OtpErlangList(new OtpErlangObject[] {
                 new OtpErlangString("/a"), new OtpErlangBinary("b".getBytes(StandardCharsets.UTF_8))})),
                 StandardCharsets.UTF_8));
-        assertNotNull(UdpOptions.filename(new OtpErlangBinary(new byte[] {(byte) 255})));
-        assertEquals(null, UdpOptions.filename(new OtpErlangList(new OtpErlangObject[] {
+        assertNotNull(FileNames.toBytes(new OtpErlangBinary(new byte[] {(byte) 255})));
+        assertEquals(null, FileNames.toBytes(new OtpErlangList(new OtpErlangObject[] {
                 new OtpErlangBinary(new byte[] {(byte) 255})})));
-        assertEquals(null, UdpOptions.filename(new OtpErlangList(new OtpErlangObject[] {new OtpErlangLong(0xD800)})));
-        assertEquals(null, UdpOptions.filename(Terms.atom("foo")));
+        assertEquals(null, FileNames.toBytes(new OtpErlangList(new OtpErlangObject[] {new OtpErlangLong(0xD800)})));
+        assertEquals(null, FileNames.toBytes(Terms.atom("foo")));
     }
 
     @Test
