@@ -90,8 +90,9 @@ public final class Main {
                 ? options.cookie
                 : CookieFile.find(System.getenv());
 
-        // inet_config's work (files, a host lookup through libc) overlaps the node's own start-up
-        CompletableFuture<Resolver> resolver = CompletableFuture.supplyAsync(() -> startResolver(options));
+        // inet_config's work (files, a host lookup through libc) starts once the node is ready: on two
+        // cores it competed with the node's own start; calls that need it wait for it
+        CompletableFuture<Resolver> resolver = new CompletableFuture<>();
         EpmdLauncher.Handle epmd = EpmdLauncher.ensure(options.epmd);
         JinetNode node = JinetNode.start(JinetNode.options(name, cookie).epmdPort(epmd.port())
                 .dist(distConfig(options)).security(tls.enabled() ? new TlsSecurity(tls) : null));
@@ -110,6 +111,7 @@ public final class Main {
         log.info("node {} registered with {}", node.name(), epmd);
         System.out.println("jinet " + node.name() + " ready");
         System.out.flush();
+        startResolverAsync(options, resolver);
         AtomIndices.releaseProbe();
         // Every runtime thread is a daemon; the node lives until a signal ends the JVM.
         new CountDownLatch(1).await();
@@ -126,6 +128,19 @@ public final class Main {
         } catch (IllegalArgumentException | LinkageError e) {
             log.debug("SIGTERM stays the JVM's default: {}", e.toString());
         }
+    }
+
+    /** Builds the inet configuration on a thread of its own, completing {@code resolver} with it. */
+    private static void startResolverAsync(Options options, CompletableFuture<Resolver> resolver) {
+        Thread t = new Thread(() -> {
+            try {
+                resolver.complete(startResolver(options));
+            } catch (Throwable e) {
+                resolver.completeExceptionally(e);
+            }
+        }, "inet-config");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The inet configuration, built as BEAM's inet_config builds it from the same inputs. */

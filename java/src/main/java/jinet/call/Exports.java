@@ -96,8 +96,23 @@ public final class Exports implements Exporter {
         return Terms.list(Terms.tuple(module, function, args, Terms.NIL));
     }
 
-    /** {@code module:name/arity}; looked up on every call, so no string is built for it. */
+    /**
+     * {@code module:name/arity}; looked up on every call, so no string is built for it. equals and hashCode
+     * are written out: a record's generated ones bootstrap method handles the first time they run, which
+     * the node's start (its first exports) paid for with ~10 ms.
+     */
     private record Key(String module, String name, int arity) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && arity == k.arity && java.util.Objects.equals(module, k.module)
+                    && java.util.Objects.equals(name, k.name);
+        }
+
+        @Override
+        public int hashCode() {
+            return (java.util.Objects.hashCode(module) * 31 + java.util.Objects.hashCode(name)) * 31 + arity;
+        }
+
         @Override
         public String toString() {
             return module + ':' + name + '/' + arity;

@@ -49,8 +49,11 @@ public final class TlsDistConfig {
     /** net_kernel's connecttime() default (net_setuptime 7 s), which inet_tls_dist gives ssl. */
     public static final long HANDSHAKE_TIMEOUT_MILLIS = 7000;
 
-    private static final Pattern UTF8_CODING = Pattern.compile(
-            "^[ \\t]*%.*coding[:=][ \\t]*(?i:utf-?8)", Pattern.MULTILINE);
+    /** Compiled on first use: a node without -ssl_dist_optfile never needs it (nor regex at start). */
+    private static final class Utf8Coding {
+        static final Pattern PATTERN = Pattern.compile(
+                "^[ \\t]*%.*coding[:=][ \\t]*(?i:utf-?8)", Pattern.MULTILINE);
+    }
 
     private final String protoDist;
     private final List<String> warnings;
@@ -258,7 +261,7 @@ public final class TlsDistConfig {
                     + (e instanceof IOException ? PemFiles.reason((IOException) e) : e.getMessage()), e);
         }
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        if (UTF8_CODING.matcher(firstLines(text)).find()) {
+        if (Utf8Coding.PATTERN.matcher(firstLines(text)).find()) {
             text = new String(bytes, StandardCharsets.UTF_8);
         }
         List<OtpErlangObject> terms;

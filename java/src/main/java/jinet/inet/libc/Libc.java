@@ -13,7 +13,22 @@ import com.sun.jna.ptr.PointerByReference;
  * {@link LastErrorException} report errno that way; byte[] strings must end in a NUL byte.
  */
 public interface Libc extends Library {
-    Libc INSTANCE = Native.load("c", Libc.class);
+    Libc INSTANCE = load();
+
+    /**
+     * glibc by its soname, which dlopen finds at once; JNA's "c" first tries libc.so (a linker script where
+     * libc6-dev is installed) and then runs {@code ldconfig -p} to search for it. "c" where there is no libc.so.6.
+     */
+    private static Libc load() {
+        if (com.sun.jna.Platform.isLinux()) {
+            try {
+                return Native.load("libc.so.6", Libc.class);
+            } catch (UnsatisfiedLinkError e) {
+                // not glibc: JNA's own search
+            }
+        }
+        return Native.load("c", Libc.class);
+    }
 
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;

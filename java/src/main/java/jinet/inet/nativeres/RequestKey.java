@@ -16,6 +16,17 @@ import java.util.List;
  * or the address bytes. JInterface has two shapes for one string; both become a list here.
  */
 record RequestKey(int op, int proto, Object data) {
+    // equals and hashCode written out: the record's generated ones bootstrap method handles on first use
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RequestKey k && op == k.op && proto == k.proto && java.util.Objects.equals(data, k.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return (op * 31 + proto) * 31 + java.util.Objects.hashCode(data);
+    }
+
     static RequestKey ofName(int proto, OtpErlangObject name) {
         return new RequestKey(PortProgram.OP_GETHOSTBYNAME, proto, canonical(name));
     }
