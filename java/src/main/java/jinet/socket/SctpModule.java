@@ -34,7 +34,10 @@ final class SctpModule {
      * Whether libsctp can be loaded: erl's inet driver loads it at start and, without it, calls
      * SCTP unsupported (eprotonosupport) before asking the kernel anything.
      */
-    private static final boolean LIBSCTP = loadable("libsctp.so.1");
+    private static final class Libsctp {
+        // on first use: the check loads JNA, which a node's start-up need not wait for
+        static final boolean LOADABLE = loadable("libsctp.so.1");
+    }
 
     private SctpModule() {
     }
@@ -83,7 +86,7 @@ final class SctpModule {
                 throw ErlangException.error("badarg");
             }
         }
-        if (!LIBSCTP) {
+        if (!Libsctp.LOADABLE) {
             return Terms.error("eprotonosupport");
         }
         try {
