@@ -50,7 +50,8 @@
 -export([suite/0, all/0, init_per_suite/1, end_per_suite/1,
          init_per_testcase/2, end_per_testcase/2]).
 -export([tcp_delivery/1, tcp_passive/1, tcp_close/1, tcp_owner/1,
-         tcp_remote_owner/1, tcp_remote_handover/1, tcp_errors/1, tcp_options/1, tcp_inet6/1,
+         tcp_remote_owner/1, tcp_remote_handover/1, tcp_errors/1,
+         no_leaks_at_end/1, tcp_options/1, tcp_inet6/1,
          tcp_large/1, udp_inet/1, udp_inet6/1, local_stream/1,
          local_dgram/1, inet_i/1, inetrc_peer/1]).
 %% Run on other processes and nodes
@@ -74,7 +75,7 @@ all() ->
     [tcp_delivery, tcp_passive, tcp_close, tcp_owner, tcp_remote_owner,
      tcp_remote_handover,
      tcp_errors, tcp_options, tcp_inet6, tcp_large, udp_inet, udp_inet6,
-     local_stream, local_dgram, inet_i, inetrc_peer].
+     local_stream, local_dgram, inet_i, inetrc_peer, no_leaks_at_end].
 
 %%====================================================================
 %% Setup
@@ -147,8 +148,9 @@ start_jinet(Config) ->
                 [J, erlang:monotonic_time(millisecond) - T0]),
             _ = application:load(jinet),
             ok = application:set_env(jinet, node, J),
-            common_setup([{mode, jinet}, {jnode, J}, {jinet, Handle}
-                          | Config]);
+            Base = erpc:call(J, jinet_node, process_count, []),
+            common_setup([{mode, jinet}, {jnode, J}, {jinet, Handle},
+                          {baseline, Base} | Config]);
         {error, Why} ->
             say("jinet_socket_SUITE: no jinet node: ~tp", [Why]),
             jinet_diff:stats_stop_sync(),
@@ -254,6 +256,38 @@ end_per_testcase(_Case, _Config) ->
 say(Format, Args) ->
     jinet_diff:log(Format, Args),
     io:format(user, Format ++ "~n", Args).
+
+%%====================================================================
+%% Nothing left over
+%%====================================================================
+
+%% After every scenario (their sockets closed, or their owners gone), the
+%% node holds no socket and no process more than when it started, and
+%% still answers.
+no_leaks_at_end(Config) ->
+    case ?config(mode, Config) of
+        jinet ->
+            J = ?config(jnode, Config),
+            Base = ?config(baseline, Config),
+            Deadline = erlang:monotonic_time(millisecond) + 10000,
+            {Sockets, Procs} = settle_counts(J, Base, Deadline),
+            jinet_diff:verdict(
+              no_leaks_at_end, [],
+              [{exact, "sockets open on the node", 0, Sockets},
+               {exact, "processes on the node (as at the start)", Base, Procs},
+               {exact, "still answers rpc:call", {ok, {1, 2, 3, 4}},
+                rpc:call(J, inet, parse_address, ["1.2.3.4"], ?T)}]);
+        Mode ->
+            {skip, text("~p mode: the counts checked are jinet's own", [Mode])}
+    end.
+
+settle_counts(J, Base, Deadline) ->
+    Counts = {erpc:call(J, jinet_node, socket_count, []),
+              erpc:call(J, jinet_node, process_count, [])},
+    case Counts =:= {0, Base} orelse erlang:monotonic_time(millisecond) > Deadline of
+        true -> Counts;
+        false -> timer:sleep(100), settle_counts(J, Base, Deadline)
+    end.
 
 %%====================================================================
 %% Cases: groups of scenarios
