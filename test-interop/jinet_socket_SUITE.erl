@@ -887,6 +887,9 @@ closed(Tag) -> fun(M) -> element(1, M) =:= Tag end.
 
 %% Waits (bounded) until this process's mailbox holds a message for which
 %% Pred holds, without taking any.
+%% Waits (up to 10 s) until a message is in the mailbox, so that a step after
+%% it finds it there. Not a step: how soon it comes is timing, and what came
+%% is compared by the steps that take the messages.
 await_queued(Pred) -> await_queued(Pred, 200).
 await_queued(_Pred, 0) -> timeout;
 await_queued(Pred, N) ->
@@ -1418,9 +1421,9 @@ sc_cp_pending(Ctx) ->
     {L, C, A} = setup(Ctx, [binary, {active, true}], [binary, {active, false}]),
     Ag = agent(),
     send(send1, C, "pending"),
-    c(wait_queued1, fun() -> await_queued(fun(M) -> element(1, M) =:= tcp end) end),
+    _ = await_queued(fun(M) -> element(1, M) =:= tcp end),
     send(send2, C, "pending too"),
-    c(wait_queued2, fun() -> await_queued(fun(M) -> M =:= {tcp, A, <<"pending too">>} end) end),
+    _ = await_queued(fun(M) -> M =:= {tcp, A, <<"pending too">>} end),
     c(cp, fun() -> gen_tcp:controlling_process(A, Ag) end),
     m(left_with_old_owner, 0),
     am(moved_to_new_owner, Ag, 2),
@@ -1429,8 +1432,7 @@ sc_cp_pending(Ctx) ->
     a(cp_back, Ag, fun() -> gen_tcp:controlling_process(A, Ag) end),
     send(send4, C, "last"),
     c(close_c, fun() -> gen_tcp:close(C) end),
-    a(wait_queued_closed, Ag,
-      fun() -> await_queued(fun(M) -> element(1, M) =:= tcp_closed end) end),
+    _ = ado(Ag, fun() -> await_queued(fun(M) -> element(1, M) =:= tcp_closed end) end),
     Self = self(),
     a(cp_after_closed, Ag, fun() -> gen_tcp:controlling_process(A, Self) end),
     am(left_with_agent, Ag, 2),
@@ -1443,8 +1445,7 @@ sc_cp_pending(Ctx) ->
     setopts(eoc_false, A2, [{exit_on_close, false}]),
     send(send5, C2, "half"),
     c(close_c2, fun() -> gen_tcp:close(C2) end),
-    c(wait_queued_closed2,
-      fun() -> await_queued(fun(M) -> M =:= {tcp_closed, A2} end) end),
+    _ = await_queued(fun(M) -> M =:= {tcp_closed, A2} end),
     c(cp_half_closed, fun() -> gen_tcp:controlling_process(A2, Ag) end),
     m(left_with_old_owner2, 0),
     am(moved_to_agent2, Ag, 2),

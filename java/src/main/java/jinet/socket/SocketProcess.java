@@ -96,6 +96,9 @@ abstract class SocketProcess implements GenServer.Callbacks {
     private Map<String, OtpErlangObject> kept;
     final Stats stats = new Stats();
     boolean closed;
+    /** Deliveries wait: the owner is handing the socket on. */
+    boolean paused;
+    private boolean waitingForOwner;
     /**
      * The descriptor is closed but the socket is not: what the inet driver leaves after a passive
      * socket has reported the peer's close with exit_on_close. Until the socket is closed, what
@@ -123,11 +126,28 @@ abstract class SocketProcess implements GenServer.Callbacks {
     /** Closes the socket and ends its process; what is queued for the peer still goes out. */
     abstract void close();
 
+    /** Hands on what can go on now (deliveries, answers to recvs), then reads more if that could go on too. */
+    abstract void pump();
+
     /** The owner changes: deliveries wait until {@link #resumeDeliveries()}. */
-    void pauseDeliveries() {
+    final void pauseDeliveries() {
+        paused = true;
     }
 
-    void resumeDeliveries() {
+    final void resumeDeliveries() {
+        paused = false;
+        pump();
+    }
+
+    /** Pumps again once the owner's connection drains: a slow owner stops the socket's reads. */
+    final void waitForOwner() {
+        if (!waitingForOwner) {
+            waitingForOwner = true;
+            service.node().whenWritable(owner.node(), () -> loop.execute(() -> {
+                waitingForOwner = false;
+                pump();
+            }));
+        }
     }
 
     /** An option that changes what the socket does (active, watermarks) was set. */
@@ -143,6 +163,19 @@ abstract class SocketProcess implements GenServer.Callbacks {
     }
 
     // ---- delivery modes ----------------------------------------------------------------------
+
+    /** The bytes of iodata to send, or null when it is not iodata. */
+    static io.netty.buffer.ByteBuf bytes(OtpErlangObject data) {
+        byte[] b = jinet.inet.IoData.bytes(data);
+        return b == null ? null : io.netty.buffer.Unpooled.wrappedBuffer(b);
+    }
+
+    /** Received bytes as the socket's mode hands them on: a binary, or a list of bytes. */
+    static OtpErlangObject data(io.netty.buffer.ByteBuf bytes, boolean binary) {
+        byte[] b = io.netty.buffer.ByteBufUtil.getBytes(bytes);
+        return binary ? new com.ericsson.otp.erlang.OtpErlangBinary(b)
+                : new com.ericsson.otp.erlang.OtpErlangString(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
 
     final boolean isActive() {
         OtpErlangObject a = kept("active");
@@ -180,6 +213,7 @@ abstract class SocketProcess implements GenServer.Callbacks {
         this.owner = owner;
         ownerMonitor = self.monitor(owner);
         service.opened(this);
+        announceMode();
     }
 
     /**
@@ -201,7 +235,7 @@ abstract class SocketProcess implements GenServer.Callbacks {
      * Once the socket has its process: a socket made with an active count of zero or less is
      * passive from the start, and says so as setopts would.
      */
-    final void announceMode() {
+    private void announceMode() {
         OtpErlangObject a = kept("active");
         if (a instanceof OtpErlangLong && ((OtpErlangLong) a).longValue() <= 0) {
             keep("active", Terms.FALSE);

@@ -266,39 +266,52 @@ public final class SocketService implements GenServer.Callbacks {
         EventLoop loop = group.next();
         Channel ch = newChannel(family);
         TcpSocket socket = new TcpSocket(this, loop, module);
+        int ms = timeout instanceof OtpErlangLong ? SocketOption.integer(timeout) : 0;
+        prepare(loop, ch, socket, setup, setup.bindAddress(-1), reply, () -> {
+            ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, ms);
+            ch.connect(remote).addListener(guarded(reply, (ChannelFutureListener) c -> {
+                if (!c.isSuccess()) {
+                    ch.close();
+                    reply.accept(Terms.error(ms > 0 && c.cause() instanceof io.netty.channel.ConnectTimeoutException
+                            ? "timeout" : Posix.reason(c.cause())));
+                    return;
+                }
+                socket.start(owner);
+                socket.attach(ch);
+                reply.accept(Terms.ok(socket.term));
+            }));
+        });
+    }
+
+    /**
+     * What every new socket goes through on its I/O thread: the channel registered, the create
+     * options set, the local address bound (when there is one); then {@code bound} runs. A
+     * failure on the way answers the caller with the kernel's error and closes the channel.
+     */
+    private static void prepare(EventLoop loop, Channel ch, SocketProcess socket, Setup setup, SocketAddress local,
+                                Consumer<OtpErlangObject> reply, Runnable bound) {
         loop.register(ch).addListener(guarded(reply, (ChannelFutureListener) reg -> {
             if (!reg.isSuccess()) {
                 reply.accept(Terms.error(Posix.reason(reg.cause())));
                 return;
             }
             String failed = configure(socket, ch, setup);
+            if (failed == null && pathTaken(local)) {
+                failed = "eaddrinuse";
+            }
             if (failed != null) {
                 ch.close();
                 reply.accept(Terms.error(failed));
                 return;
             }
-            int ms = timeout instanceof com.ericsson.otp.erlang.OtpErlangLong ? SocketOption.integer(timeout) : 0;
-            ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, ms);
-            SocketAddress local = setup.bindAddress(-1);
-            ChannelFuture bound = local != null ? ch.bind(local) : ch.newSucceededFuture();
-            bound.addListener(guarded(reply, (ChannelFutureListener) b -> {
+            ChannelFuture binding = local != null ? ch.bind(local) : ch.newSucceededFuture();
+            binding.addListener(guarded(reply, (ChannelFutureListener) b -> {
                 if (!b.isSuccess()) {
                     ch.close();
                     reply.accept(Terms.error(Posix.reason(b.cause())));
                     return;
                 }
-                ch.connect(remote).addListener(guarded(reply, (ChannelFutureListener) c -> {
-                    if (!c.isSuccess()) {
-                        ch.close();
-                        reply.accept(Terms.error(ms > 0 && c.cause() instanceof io.netty.channel.ConnectTimeoutException
-                                ? "timeout" : Posix.reason(c.cause())));
-                        return;
-                    }
-                    socket.start(owner);
-                    socket.announceMode();
-                    socket.attach(ch);
-                    reply.accept(Terms.ok(socket.term));
-                }));
+                bound.run();
             }));
         }));
     }
@@ -355,6 +368,9 @@ public final class SocketService implements GenServer.Callbacks {
             if (ch instanceof ServerChannel && !(ch instanceof io.netty.channel.unix.ServerDomainSocketChannel)) {
                 REUSEADDR.set(ch, 0);
             }
+            if (ch instanceof ServerChannel) {
+                ch.config().setOption(ChannelOption.SO_BACKLOG, setup.backlog); // taken at bind
+            }
             for (Object[] o : setup.options) {
                 SocketOption opt = (SocketOption) o[0];
                 opt.set.accept(socket, (OtpErlangObject) o[1]);
@@ -384,35 +400,11 @@ public final class SocketService implements GenServer.Callbacks {
         EventLoop loop = group.next();
         ServerChannel ch = newServerChannel(family);
         TcpListener listener = new TcpListener(this, loop, module, ch);
-        loop.register(ch).addListener(guarded(reply, (ChannelFutureListener) reg -> {
-            if (!reg.isSuccess()) {
-                reply.accept(Terms.error(Posix.reason(reg.cause())));
-                return;
-            }
-            String failed = configure(listener, ch, setup);
-            if (failed != null) {
-                ch.close();
-                reply.accept(Terms.error(failed));
-                return;
-            }
-            ch.config().setOption(ChannelOption.SO_BACKLOG, setup.backlog);
-            if (pathTaken(local)) {
-                ch.close();
-                reply.accept(Terms.error("eaddrinuse"));
-                return;
-            }
-            ch.bind(local).addListener(guarded(reply, (ChannelFutureListener) b -> {
-                if (!b.isSuccess()) {
-                    ch.close();
-                    reply.accept(Terms.error(Posix.reason(b.cause())));
-                    return;
-                }
-                listener.start(owner);
-                listener.announceMode();
-                listener.listening();
-                reply.accept(Terms.ok(listener.term));
-            }));
-        }));
+        prepare(loop, ch, listener, setup, local, reply, () -> {
+            listener.start(owner);
+            listener.listening();
+            reply.accept(Terms.ok(listener.term));
+        });
     }
 
     private void open(OtpErlangAtom module, String family, OtpErlangObject port, OtpErlangObject opts,
@@ -432,35 +424,11 @@ public final class SocketService implements GenServer.Callbacks {
         Channel ch = family.equals("local") ? new EpollDomainDatagramChannel()
                 : epoll ? new EpollDatagramChannel(protocolFamily(family)) : new NioDatagramChannel();
         UdpSocket socket = new UdpSocket(this, loop, module, family);
-        loop.register(ch).addListener(guarded(reply, (ChannelFutureListener) reg -> {
-            if (!reg.isSuccess()) {
-                reply.accept(Terms.error(Posix.reason(reg.cause())));
-                return;
-            }
-            String failed = configure(socket, ch, setup);
-            if (failed != null) {
-                ch.close();
-                reply.accept(Terms.error(failed));
-                return;
-            }
-            if (pathTaken(local)) {
-                ch.close();
-                reply.accept(Terms.error("eaddrinuse"));
-                return;
-            }
-            ChannelFuture bound = local != null ? ch.bind(local) : ch.newSucceededFuture();
-            bound.addListener(guarded(reply, (ChannelFutureListener) b -> {
-                if (!b.isSuccess()) {
-                    ch.close();
-                    reply.accept(Terms.error(Posix.reason(b.cause())));
-                    return;
-                }
-                socket.start(owner);
-                    socket.announceMode();
-                socket.attach();
-                reply.accept(Terms.ok(socket.term));
-            }));
-        }));
+        prepare(loop, ch, socket, setup, local, reply, () -> {
+            socket.start(owner);
+            socket.attach();
+            reply.accept(Terms.ok(socket.term));
+        });
     }
 
     /** A connection {@code listener} accepted, for {@code caller}: a socket of its own, on an I/O thread of its own. */

@@ -1,18 +1,14 @@
 package jinet.socket;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import jinet.term.Terms;
 
@@ -22,19 +18,8 @@ import jinet.term.Terms;
  * and belongs to the process that called accept.
  */
 final class TcpListener extends SocketProcess {
-    private static final class Accept {
-        final OtpErlangPid caller;
-        final Consumer<OtpErlangObject> reply;
-        ScheduledFuture<?> timer;
-
-        Accept(OtpErlangPid caller, Consumer<OtpErlangObject> reply) {
-            this.caller = caller;
-            this.reply = reply;
-        }
-    }
-
     private final Channel server;
-    private final ArrayDeque<Accept> accepts = new ArrayDeque<>(2);
+    private final Waiters accepts = new Waiters();
     private final ArrayDeque<Channel> ready = new ArrayDeque<>(2);
 
     TcpListener(SocketService service, EventLoop loop, OtpErlangAtom module, Channel server) {
@@ -62,9 +47,8 @@ final class TcpListener extends SocketProcess {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 // EMFILE and friends: the waiting accept gets the error, as inet's accept does
-                Accept a = accepts.poll();
+                Waiters.Waiter a = accepts.take();
                 if (a != null) {
-                    cancel(a.timer);
                     a.reply.accept(Terms.error(Posix.reason(cause)));
                 }
             }
@@ -98,22 +82,13 @@ final class TcpListener extends SocketProcess {
             reply.accept(SocketService.BADARG);
             return;
         }
-        Accept a = new Accept(caller, reply);
-        accepts.add(a);
+        accepts.add(new Waiters.Waiter(reply, 0, caller), timeout, loop, null);
         serve();
-        if (accepts.contains(a) && timeout instanceof OtpErlangLong) {
-            a.timer = loop.schedule(() -> {
-                if (accepts.remove(a)) {
-                    a.reply.accept(Terms.error("timeout"));
-                }
-            }, ((OtpErlangLong) timeout).longValue(), TimeUnit.MILLISECONDS);
-        }
     }
 
     private void serve() {
         while (!accepts.isEmpty() && !ready.isEmpty()) {
-            Accept a = accepts.poll();
-            cancel(a.timer);
+            Waiters.Waiter a = accepts.take();
             service.adopt(this, ready.poll(), a.caller, a.reply);
         }
         if (!accepts.isEmpty() && !closed) {
@@ -127,11 +102,7 @@ final class TcpListener extends SocketProcess {
             return;
         }
         closed = true;
-        Accept a;
-        while ((a = accepts.poll()) != null) {
-            cancel(a.timer);
-            a.reply.accept(CLOSED);
-        }
+        accepts.answerAll(CLOSED);
         Channel c;
         while ((c = ready.poll()) != null) {
             c.unsafe().closeForcibly();
@@ -168,12 +139,10 @@ final class TcpListener extends SocketProcess {
         });
     }
 
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
+    @Override
+    void pump() {
+        serve();
     }
-
 
     @Override
     java.util.List<String> states() {

@@ -1,10 +1,8 @@
 package jinet.socket;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -15,8 +13,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import jinet.term.Terms;
 
@@ -33,31 +29,12 @@ final class TcpSocket extends SocketProcess {
     private static final OtpErlangAtom TCP_ERROR = Terms.atom("tcp_error");
     private static final OtpErlangAtom TCP_PASSIVE = Terms.atom("tcp_passive");
 
-    private static final class Recv {
-        final int length;
-        final Consumer<OtpErlangObject> reply;
-        ScheduledFuture<?> timer;
-
-        Recv(int length, Consumer<OtpErlangObject> reply) {
-            this.length = length;
-            this.reply = reply;
-        }
-    }
-
-    private static final class Send {
-        final Consumer<OtpErlangObject> reply;
-        ScheduledFuture<?> timer;
-
-        Send(Consumer<OtpErlangObject> reply) {
-            this.reply = reply;
-        }
-    }
-
     private Channel ch;
     private final ArrayDeque<ByteBuf> inbox = new ArrayDeque<>(2);
     private int inboxBytes;
-    private final ArrayDeque<Recv> recvs = new ArrayDeque<>(2);
-    private final ArrayDeque<Send> sends = new ArrayDeque<>(2);
+    private final Waiters recvs = new Waiters();
+    /** Sends answered once the socket is below its low watermark again. */
+    private final Waiters sends = new Waiters();
     /** The peer's end of the stream (FIN, reset, or the channel gone) has been read. */
     private boolean eof;
     private String error;
@@ -65,10 +42,8 @@ final class TcpSocket extends SocketProcess {
     private boolean closeReported;
     /** ... or sent as tcp_closed (active): each once, as the driver's flags for them. */
     private boolean closeSent;
-    private boolean paused;
     /** shutdown(write) was made: sends are closed. */
     private boolean outputShut;
-    private boolean waitingForOwner;
 
     TcpSocket(SocketService service, EventLoop loop, OtpErlangAtom module) {
         super(service, loop, module, SocketOption.CONNECT);
@@ -152,7 +127,7 @@ final class TcpSocket extends SocketProcess {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
-                releaseSends(OK);
+                sends.answerAll(OK);
             }
         }
     }
@@ -160,7 +135,8 @@ final class TcpSocket extends SocketProcess {
     // ---- delivery ----------------------------------------------------------------------------
 
     /** Hands on what can go on now, then reads more if it could go on too. */
-    private void pump() {
+    @Override
+    void pump() {
         if (closed) {
             return;
         }
@@ -181,7 +157,7 @@ final class TcpSocket extends SocketProcess {
                     return;
                 }
                 ByteBuf b = takeAll();
-                self.send(owner, Terms.tuple(TCP, term, IoData.toTerm(b, binary())));
+                self.send(owner, Terms.tuple(TCP, term, data(b, binary())));
                 b.release();
                 countDelivery(TCP_PASSIVE);
             }
@@ -208,18 +184,8 @@ final class TcpSocket extends SocketProcess {
         if (isActive()) {
             return !paused && inbox.isEmpty() && service.node().isWritableTo(owner.node());
         }
-        Recv r = recvs.peek();
+        Waiters.Waiter r = recvs.peek();
         return r != null && (r.length == 0 ? inboxBytes == 0 : inboxBytes < r.length);
-    }
-
-    private void waitForOwner() {
-        if (!waitingForOwner) {
-            waitingForOwner = true;
-            service.node().whenWritable(owner.node(), () -> loop.execute(() -> {
-                waitingForOwner = false;
-                pump();
-            }));
-        }
     }
 
     /** The end of the stream, to an active socket's owner: an error first if the socket shows it. */
@@ -236,17 +202,15 @@ final class TcpSocket extends SocketProcess {
     }
 
     private void serveRecvs() {
-        Recv r;
+        Waiters.Waiter r;
         while ((r = recvs.peek()) != null) {
             if (r.length == 0 ? inboxBytes > 0 : inboxBytes >= r.length) {
-                recvs.poll();
-                cancel(r.timer);
+                recvs.take();
                 ByteBuf b = r.length == 0 ? takeAll() : take(r.length);
-                r.reply.accept(Terms.ok(IoData.toTerm(b, binary())));
+                r.reply.accept(Terms.ok(data(b, binary())));
                 b.release();
             } else if (eof) {
-                recvs.poll();
-                cancel(r.timer);
+                recvs.take();
                 r.reply.accept(closedAnswer());
             } else {
                 return;
@@ -304,7 +268,7 @@ final class TcpSocket extends SocketProcess {
     // ---- requests ----------------------------------------------------------------------------
 
     private void unrecv(OtpErlangObject data, Consumer<OtpErlangObject> reply) {
-        ByteBuf b = IoData.toBytes(data);
+        ByteBuf b = bytes(data);
         if (b == null) {
             reply.accept(EINVAL);
             return;
@@ -329,21 +293,12 @@ final class TcpSocket extends SocketProcess {
             reply.accept(Terms.error("enotconn"));
             return;
         }
-        Recv r = new Recv(SocketOption.integer(length), reply);
-        recvs.add(r);
+        recvs.add(new Waiters.Waiter(reply, SocketOption.integer(length), null), timeout, loop, null);
         pump();
-        if (recvs.contains(r) && timeout instanceof OtpErlangLong) {
-            long ms = ((OtpErlangLong) timeout).longValue();
-            r.timer = loop.schedule(() -> {
-                if (recvs.remove(r)) {
-                    r.reply.accept(Terms.error("timeout"));
-                }
-            }, ms, TimeUnit.MILLISECONDS);
-        }
     }
 
     private void send(OtpErlangObject data, Consumer<OtpErlangObject> reply) {
-        ByteBuf b = IoData.toBytes(data);
+        ByteBuf b = bytes(data);
         if (b == null) {
             reply.accept(EINVAL); // the port refuses what is not iodata
             return;
@@ -365,27 +320,11 @@ final class TcpSocket extends SocketProcess {
             reply.accept(OK);
             return;
         }
-        Send s = new Send(reply);
-        sends.add(s);
-        OtpErlangObject t = kept("send_timeout");
-        if (t instanceof OtpErlangLong) {
-            s.timer = loop.schedule(() -> {
-                if (sends.remove(s)) {
-                    s.reply.accept(Terms.error("timeout"));
-                    if (keptBool("send_timeout_close")) {
-                        close();
-                    }
-                }
-            }, ((OtpErlangLong) t).longValue(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void releaseSends(OtpErlangObject answer) {
-        Send s;
-        while ((s = sends.poll()) != null) {
-            cancel(s.timer);
-            s.reply.accept(answer);
-        }
+        sends.add(new Waiters.Waiter(reply, 0, null), kept("send_timeout"), loop, () -> {
+            if (keptBool("send_timeout_close")) {
+                close();
+            }
+        });
     }
 
     private void shutdown(OtpErlangObject how, Consumer<OtpErlangObject> reply) {
@@ -412,27 +351,11 @@ final class TcpSocket extends SocketProcess {
     // ---- ownership and the end ---------------------------------------------------------------
 
     @Override
-    void pauseDeliveries() {
-        paused = true;
-    }
-
-    @Override
-    void resumeDeliveries() {
-        paused = false;
-        pump();
-    }
-
-    @Override
     void optionsChanged() {
         if (!isActive()) {
             return;
         }
-        // A socket made active answers its waiting recvs as inet does: they fail
-        Recv r;
-        while ((r = recvs.poll()) != null) {
-            cancel(r.timer);
-            r.reply.accept(EINVAL);
-        }
+        recvs.answerAll(EINVAL); // a socket made active fails its waiting recvs, as inet's does
         pump();
     }
 
@@ -442,12 +365,8 @@ final class TcpSocket extends SocketProcess {
             return;
         }
         closed = true;
-        Recv r;
-        while ((r = recvs.poll()) != null) {
-            cancel(r.timer);
-            r.reply.accept(CLOSED);
-        }
-        releaseSends(CLOSED);
+        recvs.answerAll(CLOSED);
+        sends.answerAll(CLOSED);
         for (ByteBuf b : inbox) {
             b.release();
         }
@@ -458,12 +377,6 @@ final class TcpSocket extends SocketProcess {
             ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         end();
-    }
-
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
     }
 
     OtpErlangPid ownerPid() {

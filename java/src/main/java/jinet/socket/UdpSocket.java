@@ -20,8 +20,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import jinet.term.Terms;
 
@@ -34,22 +32,11 @@ final class UdpSocket extends SocketProcess {
     private static final OtpErlangAtom UDP = Terms.atom("udp");
     private static final OtpErlangAtom UDP_PASSIVE = Terms.atom("udp_passive");
 
-    private static final class Recv {
-        final Consumer<OtpErlangObject> reply;
-        ScheduledFuture<?> timer;
-
-        Recv(Consumer<OtpErlangObject> reply) {
-            this.reply = reply;
-        }
-    }
-
     private final String family;
     private Channel ch;
     private final ArrayDeque<AddressedEnvelope<ByteBuf, ? extends SocketAddress>> inbox = new ArrayDeque<>(2);
-    private final ArrayDeque<Recv> recvs = new ArrayDeque<>(2);
+    private final Waiters recvs = new Waiters();
     private SocketAddress peer;
-    private boolean paused;
-    private boolean waitingForOwner;
 
     UdpSocket(SocketService service, EventLoop loop, OtpErlangAtom module, String family) {
         super(service, loop, module, SocketOption.UDP);
@@ -134,7 +121,7 @@ final class UdpSocket extends SocketProcess {
             return;
         }
         // sendto with no address: the driver counts the send, the kernel refuses it
-        ByteBuf b = IoData.toBytes(data);
+        ByteBuf b = bytes(data);
         if (b != null) {
             stats.sent(b.readableBytes());
             b.release();
@@ -168,7 +155,7 @@ final class UdpSocket extends SocketProcess {
     }
 
     private void send(SocketAddress to, OtpErlangObject data, Consumer<OtpErlangObject> reply) {
-        ByteBuf b = IoData.toBytes(data);
+        ByteBuf b = bytes(data);
         if (b == null) {
             reply.accept(EINVAL);
             return;
@@ -196,16 +183,8 @@ final class UdpSocket extends SocketProcess {
             reply.accept(EINVAL);
             return;
         }
-        Recv r = new Recv(reply);
-        recvs.add(r);
+        recvs.add(new Waiters.Waiter(reply, 0, null), timeout, loop, null);
         pump();
-        if (recvs.contains(r) && timeout instanceof OtpErlangLong) {
-            r.timer = loop.schedule(() -> {
-                if (recvs.remove(r)) {
-                    r.reply.accept(Terms.error("timeout"));
-                }
-            }, ((OtpErlangLong) timeout).longValue(), TimeUnit.MILLISECONDS);
-        }
     }
 
     /** The sender's address and port as {@code {udp, S, IP, Port, Data}} names them ({@code {local, Path}} and 0 for local). */
@@ -213,10 +192,11 @@ final class UdpSocket extends SocketProcess {
         OtpErlangTuple from = Addresses.toTerm(p.sender());
         boolean local = p.sender() instanceof DomainSocketAddress || p.sender() == null;
         return new OtpErlangObject[] {local ? from : from.elementAt(0), local ? new OtpErlangLong(0) : from.elementAt(1),
-            IoData.toTerm(p.content(), binary())};
+            data(p.content(), binary())};
     }
 
-    private void pump() {
+    @Override
+    void pump() {
         if (closed) {
             return;
         }
@@ -236,11 +216,8 @@ final class UdpSocket extends SocketProcess {
                 countDelivery(UDP_PASSIVE);
             }
         } else {
-            Recv r;
-            while (!inbox.isEmpty() && (r = recvs.poll()) != null) {
-                if (r.timer != null) {
-                    r.timer.cancel(false);
-                }
+            Waiters.Waiter r;
+            while (!inbox.isEmpty() && (r = recvs.take()) != null) {
                 AddressedEnvelope<ByteBuf, ? extends SocketAddress> p = inbox.poll();
                 OtpErlangObject[] a = parts(p);
                 p.release();
@@ -258,16 +235,6 @@ final class UdpSocket extends SocketProcess {
         }
     }
 
-    private void waitForOwner() {
-        if (!waitingForOwner) {
-            waitingForOwner = true;
-            service.node().whenWritable(owner.node(), () -> loop.execute(() -> {
-                waitingForOwner = false;
-                pump();
-            }));
-        }
-    }
-
     /** A datagram longer than buffer is cut to it, as the inet driver reads into a buffer that size. */
     @Override
     void bufferChanged() {
@@ -275,26 +242,9 @@ final class UdpSocket extends SocketProcess {
     }
 
     @Override
-    void pauseDeliveries() {
-        paused = true;
-    }
-
-    @Override
-    void resumeDeliveries() {
-        paused = false;
-        pump();
-    }
-
-    @Override
     void optionsChanged() {
         if (isActive()) {
-            Recv r;
-            while ((r = recvs.poll()) != null) {
-                if (r.timer != null) {
-                    r.timer.cancel(false);
-                }
-                r.reply.accept(EINVAL);
-            }
+            recvs.answerAll(EINVAL); // a socket made active fails its waiting recvs, as inet's does
         }
         pump();
     }
@@ -305,13 +255,7 @@ final class UdpSocket extends SocketProcess {
             return;
         }
         closed = true;
-        Recv r;
-        while ((r = recvs.poll()) != null) {
-            if (r.timer != null) {
-                r.timer.cancel(false);
-            }
-            r.reply.accept(CLOSED);
-        }
+        recvs.answerAll(CLOSED);
         inbox.forEach(AddressedEnvelope::release);
         inbox.clear();
         if (ch != null) {

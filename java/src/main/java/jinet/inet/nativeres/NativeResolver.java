@@ -9,6 +9,7 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.math.BigInteger;
 import java.util.Optional;
 import jinet.inet.AddressParser;
+import jinet.inet.IoData;
 import jinet.inet.FunctionClauseException;
 import jinet.inet.InetModule;
 import jinet.term.Terms;

@@ -1,4 +1,4 @@
-package jinet.inet.nativeres;
+package jinet.inet;
 
 import com.ericsson.otp.erlang.OtpErlangBitstr;
 import com.ericsson.otp.erlang.OtpErlangList;
@@ -10,16 +10,19 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The bytes port_command/2 makes of an iolist: bytes (0..255), binaries and iolists, ending in
- * {@code []} or a binary, at any depth. inet_gethost_native hands the name to the port this way,
- * so a name that is no iolist never reaches the port program.
+ * The bytes port_command/2 makes of iodata: a binary, or an iolist of bytes (0..255), binaries
+ * and iolists, ending in {@code []} or a binary, at any depth. inet_gethost_native hands the name
+ * to the port this way, and gen_tcp/gen_udp hand a socket its data.
  */
-final class IoData {
+public final class IoData {
     private IoData() {
     }
 
     /** The bytes, or null where port_command raises badarg. */
-    static byte[] bytes(OtpErlangObject list) {
+    public static byte[] bytes(OtpErlangObject list) {
+        if (!(list instanceof OtpErlangList || list instanceof OtpErlangString || isBinary(list))) {
+            return null;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // Work items: a list (or string) whose elements come next, or a binary tail.
         Deque<OtpErlangObject> todo = new ArrayDeque<>();
