@@ -208,8 +208,10 @@ sockets(Cfg) ->
      Row("memory per idle socket (bytes)", per_socket, "<= 4096", fun(J, _) -> J =< 4096 end),
      Row("threads, fresh node", threads_idle, "", none),
      Row("threads before opening (after warm-up)", threads_before, "", none),
-     Row("threads, max while opening / open", threads_max, "= fresh (fixed)",
-         fun(J, _) -> J =< maps:get(threads_idle, JR) end),
+     %% Fixed means not per socket: a thread of the blocking pool may start for
+     %% a host name's lookup (connect "localhost"), 10,000 sockets add none.
+     Row("threads, max while opening / open", threads_max, "<= fresh + 2",
+         fun(J, _) -> J =< maps:get(threads_idle, JR) + 2 end),
      Row("threads after closing", threads_after, "", none)].
 
 sockets_side(Kind, Cfg) ->
