@@ -2,7 +2,6 @@ package jinet.socket;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -377,10 +376,6 @@ final class TcpSocket extends SocketProcess {
             ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         end();
-    }
-
-    OtpErlangPid ownerPid() {
-        return owner;
     }
 
     @Override
