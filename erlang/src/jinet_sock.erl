@@ -15,9 +15,9 @@
 -module(jinet_sock).
 -compile({no_auto_import, [node/1, monitor/1]}).
 
--export([time/1, alive/1, address_family/2, listen_family/2, node/1, strip/1, create/3, call/3, controlling_process/4,
-         getaddrs/4, getserv/2, timeout_ms/1, monitor/1, cancel_monitor/1,
-         socket_to_list/1]).
+-export([time/1, alive/1, address_family/2, listen_family/2, node/1, strip/1,
+         create/3, call/3, controlling_process/4, getaddrs/4, getserv/2,
+         timeout_ms/1, monitor/1, cancel_monitor/1, socket_to_list/1]).
 
 %% The node that hosts sockets made with these options.
 node(Opts) ->
@@ -53,10 +53,14 @@ strip(Opts) ->
     Opts.
 
 %% A request that makes a socket (connect, listen, open): the caller becomes
-%% the socket's owner.
+%% the socket's owner. A node that cannot be reached raises {jinet, Node, Why},
+%% as the jinet module's calls do.
 create(Module, Opts, Request) ->
     Node = node(Opts),
-    reply(call_server({jinet_sockets, Node}, {Module, Request}), closed_reply(Request)).
+    case call_server({jinet_sockets, Node}, {Module, Request}) of
+        {'$jinet_gone', Why} -> erlang:error({jinet, Node, Why});
+        Reply -> reply(Reply, none)
+    end.
 
 %% A request on socket S.
 call({'$inet', _, Pid}, Request, Closed) when is_pid(Pid) ->
@@ -72,17 +76,18 @@ call_server(Server, Request) ->
         exit:Reason when Reason =:= noproc; Reason =:= normal;
                          Reason =:= noconnection; Reason =:= shutdown;
                          Reason =:= killed ->
-            '$jinet_gone'
+            {'$jinet_gone', Reason};
+        %% ... and {nodedown, Node} for a registered name on a node it cannot reach
+        exit:{nodedown, _} ->
+            {'$jinet_gone', noconnection}
     end.
 
 %% The node's answer as the caller sees it: a value, or an exit or error that
 %% inet's own functions raise there. A closed socket's answer may be one too.
-reply('$jinet_gone', Closed) -> reply(Closed, Closed);
+reply({'$jinet_gone', _}, Closed) -> reply(Closed, Closed);
 reply({'$jinet_exit', Reason}, _) -> exit(Reason);
 reply({'$jinet_error', Reason}, _) -> erlang:error(Reason);
 reply(Reply, _) -> Reply.
-
-closed_reply(_) -> {error, enoent}.
 
 %% The owner hands the socket to NewOwner. The node stops delivering and
 %% makes NewOwner the owner; what it had already delivered here goes back to
