@@ -21,10 +21,10 @@
 %% Helpers shared with jinet_socket_bench (bin/bench-sockets), which compiles
 %% and loads this module next to its own; a node is an #nd{}
 %% (jinet_node_bench.hrl).
--export([init_nodes/0, run_measure/3, start_node/4, start_node/5, stop_node/1,
+-export([run_main/2, config/5, init_nodes/0, run_measure/3, start_node/4, start_node/5, stop_node/1,
          one_call/1, cleanup_nodes/0, load_code/2, sample/1,
          fd_limit/1, start_sampler/3, start_prober/2, stop_collector/1, p99/1,
-         p50/1, max_of/2, mb/1, k/1, int/2, num/2, names/1, now_ms/0, secs/1,
+         p50/1, max_of/2, mb/1, k/1, names/1, now_ms/0, secs/1,
          clk_tck/0, row/6, table/2, tsv_rows/1, out_files/1]).
 
 -import(jinet_bench, [fatal/2, full_node/2, connect/1, cpu_ticks/1, percentiles/3,
@@ -42,16 +42,21 @@
 %%====================================================================
 
 main(Args) ->
+    run_main("bench-node", fun() -> run(parse_args(Args)) end).
+
+%% Runs a bench tool's Fun: a fatal error or a crash ends it with a message
+%% and a status of its own, and the nodes it started are stopped either way.
+run_main(Tool, Fun) ->
     Code =
         try
-            run(parse_args(Args)),
+            Fun(),
             0
         catch
             throw:{fatal, Msg} ->
-                io:format(standard_error, "bench-node: ERROR: ~ts~n", [Msg]),
+                io:format(standard_error, "~s: ERROR: ~ts~n", [Tool, Msg]),
                 2;
             C:R:St ->
-                io:format(standard_error, "bench-node: CRASH: ~p:~p~n~p~n", [C, R, St]),
+                io:format(standard_error, "~s: CRASH: ~p:~p~n~p~n", [Tool, C, R, St]),
                 3
         end,
     cleanup_nodes(),
@@ -88,6 +93,19 @@ defaults() ->
       tag => ""}.             % ends every node name (bin/bench-node's clean-up)
 
 parse_args(Args) ->
+    M = config(Args, defaults(), ?MEASURES,
+               [startup_runs, halfopen, probe_ms, fd_limit, ticktime, soak_calls,
+                soak_callers, burst_calls, digits],
+               [idle, setuptime, window, recover_timeout, soak_timeout, start_timeout]),
+    Kind = list_to_atom(maps:get(halfopen_kind, M)),
+    lists:member(Kind, [silent, partial, mixed])
+        orelse fatal("halfopen_kind must be silent, partial or mixed", []),
+    M#{halfopen_kind := Kind}.
+
+%% A bench tool's configuration: its key=value arguments over Defaults, the
+%% Ints and Nums keys as numbers, the measures among Known; quick, tag (this
+%% run's node name suffix) and host filled in.
+config(Args, Defaults, Known, Ints, Nums) ->
     M = lists:foldl(
           fun(A, Acc) ->
                   case string:split(A, "=") of
@@ -97,24 +115,19 @@ parse_args(Args) ->
                           Acc#{Key := V};
                       _ -> fatal("bad argument ~p (want key=value)", [A])
                   end
-          end, defaults(), Args),
-    Measures = [measure_name(X) || X <- string:lexemes(maps:get(measures, M), ", ")],
-    Kind = list_to_atom(maps:get(halfopen_kind, M)),
-    lists:member(Kind, [silent, partial, mixed])
-        orelse fatal("halfopen_kind must be silent, partial or mixed", []),
-    Ints = [startup_runs, halfopen, probe_ms, fd_limit, ticktime, soak_calls,
-            soak_callers, burst_calls, digits],
-    Nums = [idle, setuptime, window, recover_timeout, soak_timeout, start_timeout],
+          end, Defaults, Args),
+    Measures = [measure_name(X, Known) || X <- string:lexemes(maps:get(measures, M), ", ")],
     M1 = lists:foldl(fun(K, Acc) -> Acc#{K := int(K, maps:get(K, Acc))} end, M, Ints),
     M2 = lists:foldl(fun(K, Acc) -> Acc#{K := num(K, maps:get(K, Acc))} end, M1, Nums),
-    M2#{measures := Measures, halfopen_kind := Kind, quick := maps:get(quick, M) =:= "1",
+    M2#{measures := Measures, quick := maps:get(quick, M) =:= "1",
         tag := case maps:get(tag, M) of "" -> os:getpid(); T -> T end,
         host => lists:last(string:split(atom_to_list(node()), "@"))}.
 
-measure_name(S) ->
+measure_name(S, Known) ->
     A = list_to_atom(S),
-    lists:member(A, ?MEASURES) orelse fatal("unknown measure ~s (~s)", [S, names(?MEASURES)]),
+    lists:member(A, Known) orelse fatal("unknown measure ~s (~s)", [S, names(Known)]),
     A.
+
 
 names(L) -> lists:join(" ", [atom_to_list(X) || X <- L]).
 

@@ -36,10 +36,10 @@
 -include("jinet_node_bench.hrl").
 
 -import(jinet_bench, [fatal/2, cpu_ticks/1, median/1, ratio/2, fmt_num/1, fmt_s/1]).
--import(jinet_node_bench, [init_nodes/0, run_measure/3, start_node/4, stop_node/1,
-                           one_call/1, cleanup_nodes/0, load_code/2, sample/1,
+-import(jinet_node_bench, [run_main/2, config/5, init_nodes/0, run_measure/3, start_node/4,
+                           stop_node/1, one_call/1, load_code/2, sample/1,
                            fd_limit/1, start_sampler/3, start_prober/2, stop_collector/1,
-                           p99/1, p50/1, max_of/2, mb/1, k/1, int/2, num/2, names/1,
+                           p99/1, p50/1, max_of/2, mb/1, k/1, names/1,
                            now_ms/0, secs/1, clk_tck/0, row/6,
                            table/2, tsv_rows/1, out_files/1]).
 
@@ -52,20 +52,7 @@
 %%====================================================================
 
 main(Args) ->
-    Code =
-        try
-            run(parse_args(Args)),
-            0
-        catch
-            throw:{fatal, Msg} ->
-                io:format(standard_error, "bench-sockets: ERROR: ~ts~n", [Msg]),
-                2;
-            C:R:St ->
-                io:format(standard_error, "bench-sockets: CRASH: ~p:~p~n~p~n", [C, R, St]),
-                3
-        end,
-    cleanup_nodes(),
-    halt(Code).
+    run_main("bench-sockets", fun() -> run(parse_args(Args)) end).
 
 %%====================================================================
 %% configuration
@@ -96,33 +83,15 @@ defaults() ->
       tag => ""}.             % ends every node name (bin/bench-sockets' clean-up)
 
 parse_args(Args) ->
-    M = lists:foldl(
-          fun(A, Acc) ->
-                  case string:split(A, "=") of
-                      [K, V] ->
-                          Key = list_to_atom(K),
-                          maps:is_key(Key, Acc) orelse fatal("unknown key ~s", [K]),
-                          Acc#{Key := V};
-                      _ -> fatal("bad argument ~p (want key=value)", [A])
-                  end
-          end, defaults(), Args),
-    Measures = [measure_name(X) || X <- string:lexemes(maps:get(measures, M), ", ")],
-    Ints = [sockets, openers, warmup_calls, warmup_pairs, probe_ms, stream_mb, warmup_mb, stream_runs,
-            chunk_kb, relay_buffer],
-    Nums = [window, settle, stall, start_timeout],
-    M1 = lists:foldl(fun(K, Acc) -> Acc#{K := int(K, maps:get(K, Acc))} end, M, Ints),
-    M2 = lists:foldl(fun(K, Acc) -> Acc#{K := num(K, maps:get(K, Acc))} end, M1, Nums),
+    M = config(Args, defaults(), ?MEASURES,
+               [sockets, openers, warmup_calls, warmup_pairs, probe_ms, stream_mb, warmup_mb,
+                stream_runs, chunk_kb, relay_buffer],
+               [window, settle, stall, start_timeout]),
     [fatal("~s must be at least ~b", [K, Min])
      || {K, Min} <- [{sockets, 2}, {openers, 1}, {stream_mb, 1}, {stream_runs, 1}, {chunk_kb, 1}],
-        maps:get(K, M2) < Min],
-    M2#{measures := Measures, quick := maps:get(quick, M) =:= "1",
-        tag := case maps:get(tag, M) of "" -> os:getpid(); T -> T end,
-        host => lists:last(string:split(atom_to_list(node()), "@"))}.
+        maps:get(K, M) < Min],
+    M.
 
-measure_name(S) ->
-    A = list_to_atom(S),
-    lists:member(A, ?MEASURES) orelse fatal("unknown measure ~s (~s)", [S, names(?MEASURES)]),
-    A.
 
 %%====================================================================
 %% the run
