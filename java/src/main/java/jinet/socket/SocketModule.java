@@ -85,19 +85,12 @@ final class SocketModule {
     private static void served(Exporter exports, SocketService service, String name, int arity, RequestOf request,
                                OtpErlangObject closed) {
         exports.exportBlocking(INET, name, arity, args -> {
-            if (!isSocket(args[0])) {
+            OtpErlangPid caller = SocketService.pidOf(args[0]);
+            if (caller == null) {
                 throw ErlangException.error("badarg");
             }
-            OtpErlangPid caller = (OtpErlangPid) ((com.ericsson.otp.erlang.OtpErlangTuple) args[0]).elementAt(2);
             OtpErlangObject answer = service.request(args[0], request.of(args), caller);
             return answer != null ? answer : closed;
         });
-    }
-
-    private static boolean isSocket(OtpErlangObject s) {
-        return s instanceof com.ericsson.otp.erlang.OtpErlangTuple
-                && ((com.ericsson.otp.erlang.OtpErlangTuple) s).arity() == 3
-                && Terms.isAtom(((com.ericsson.otp.erlang.OtpErlangTuple) s).elementAt(0), "$inet")
-                && ((com.ericsson.otp.erlang.OtpErlangTuple) s).elementAt(2) instanceof OtpErlangPid;
     }
 }

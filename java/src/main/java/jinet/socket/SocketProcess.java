@@ -95,6 +95,8 @@ abstract class SocketProcess implements GenServer.Callbacks {
     /** The options this socket was given; the rest are the defaults, shared by all sockets. */
     private Map<String, OtpErlangObject> kept;
     final Stats stats = new Stats();
+    /** Passive recvs waiting for data (a listener has none). */
+    final Waiters recvs = new Waiters();
     boolean closed;
     /** Deliveries wait: the owner is handing the socket on. */
     boolean paused;
@@ -151,7 +153,11 @@ abstract class SocketProcess implements GenServer.Callbacks {
     }
 
     /** An option that changes what the socket does (active, watermarks) was set. */
-    void optionsChanged() {
+    final void optionsChanged() {
+        if (isActive()) {
+            recvs.answerAll(EINVAL); // a socket made active fails its waiting recvs, as inet's does
+        }
+        pump();
     }
 
     /** buffer changed: a datagram socket reads at most that much of a datagram. */

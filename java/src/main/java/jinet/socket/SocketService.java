@@ -85,10 +85,6 @@ public final class SocketService implements GenServer.Callbacks {
         open.remove(s.self.pid());
     }
 
-    SocketProcess lookup(OtpErlangPid pid) {
-        return open.get(pid);
-    }
-
     Collection<SocketProcess> sockets() {
         return open.values();
     }
@@ -490,12 +486,19 @@ public final class SocketService implements GenServer.Callbacks {
         }
     }
 
-    SocketProcess socketOf(OtpErlangObject s) {
+    /** The process of a socket term {@code {'$inet', Module, Pid}}, or null when it is not one. */
+    static OtpErlangPid pidOf(OtpErlangObject s) {
         if (s instanceof OtpErlangTuple && ((OtpErlangTuple) s).arity() == 3
                 && Terms.isAtom(((OtpErlangTuple) s).elementAt(0), "$inet")
                 && ((OtpErlangTuple) s).elementAt(2) instanceof OtpErlangPid) {
-            return open.get((OtpErlangPid) ((OtpErlangTuple) s).elementAt(2));
+            return (OtpErlangPid) ((OtpErlangTuple) s).elementAt(2);
         }
         return null;
+    }
+
+    /** The open socket of this node that {@code s} names, or null. */
+    SocketProcess socketOf(OtpErlangObject s) {
+        OtpErlangPid pid = pidOf(s);
+        return pid == null ? null : open.get(pid);
     }
 }

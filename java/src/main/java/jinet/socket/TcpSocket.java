@@ -31,7 +31,6 @@ final class TcpSocket extends SocketProcess {
     private Channel ch;
     private final ArrayDeque<ByteBuf> inbox = new ArrayDeque<>(2);
     private int inboxBytes;
-    private final Waiters recvs = new Waiters();
     /** Sends answered once the socket is below its low watermark again. */
     private final Waiters sends = new Waiters();
     /** The peer's end of the stream (FIN, reset, or the channel gone) has been read. */
@@ -348,15 +347,6 @@ final class TcpSocket extends SocketProcess {
     }
 
     // ---- ownership and the end ---------------------------------------------------------------
-
-    @Override
-    void optionsChanged() {
-        if (!isActive()) {
-            return;
-        }
-        recvs.answerAll(EINVAL); // a socket made active fails its waiting recvs, as inet's does
-        pump();
-    }
 
     @Override
     void close() {

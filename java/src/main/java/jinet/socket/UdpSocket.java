@@ -35,7 +35,6 @@ final class UdpSocket extends SocketProcess {
     private final String family;
     private Channel ch;
     private final ArrayDeque<AddressedEnvelope<ByteBuf, ? extends SocketAddress>> inbox = new ArrayDeque<>(2);
-    private final Waiters recvs = new Waiters();
     private SocketAddress peer;
 
     UdpSocket(SocketService service, EventLoop loop, OtpErlangAtom module, String family) {
@@ -239,14 +238,6 @@ final class UdpSocket extends SocketProcess {
     @Override
     void bufferChanged() {
         ch.config().setRecvByteBufAllocator(new io.netty.channel.FixedRecvByteBufAllocator(keptInt("buffer")));
-    }
-
-    @Override
-    void optionsChanged() {
-        if (isActive()) {
-            recvs.answerAll(EINVAL); // a socket made active fails its waiting recvs, as inet's does
-        }
-        pump();
     }
 
     @Override
