@@ -18,6 +18,8 @@ public final class DistConfig {
     public final int maxPendingHandshakes;
     public final int writeLowWaterMark;
     public final int writeHighWaterMark;
+    /** How long an I/O thread polls for more work before it sleeps. */
+    public final long spinNanos;
 
     private DistConfig(long tickTimeMillis, long setupTimeMillis) {
         this.tickTimeMillis = tickTimeMillis;
@@ -28,6 +30,7 @@ public final class DistConfig {
         this.maxPendingHandshakes = 4096;
         this.writeLowWaterMark = 256 << 10;
         this.writeHighWaterMark = 1 << 20;
+        this.spinNanos = Long.getLong("jinet.spinMicros", 50) * 1000;
     }
 
     public static DistConfig defaults() {

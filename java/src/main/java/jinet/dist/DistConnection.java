@@ -10,12 +10,13 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import jinet.term.ext.TermEncoder;
@@ -42,6 +43,8 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     /** Frames below this size are copied into one buffer per flush; larger ones are written as they are. */
     private static final int COALESCE_LIMIT = 4096;
     private static final int BATCH_BUFFER = 8192;
+    /** net_tickintensity's default: ticks per net_ticktime, and silent periods that take a peer down. */
+    private static final int TICKS_PER_TICKTIME = 4;
     private static final ByteBuf TICK = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[4]));
 
     private final DistTransport transport;
@@ -51,6 +54,15 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private final Queue<ByteBuf> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final Runnable drainTask = this::drain;
+    /** Frames the I/O thread wrote since the last flush; touched by the I/O thread only. */
+    private ByteBuf pending;
+    private int pendingFrames;
+    /** The tick's state; touched by the I/O thread only. */
+    private ScheduledFuture<?> ticker;
+    private boolean readSinceTick;
+    private boolean wroteSinceTick;
+    private int silentTicks;
     /** Fragmented messages being put together, by sequence id; touched by the I/O thread only. */
     private final Map<Long, Reassembly> fragments = new HashMap<>();
     private long reassemblyBytes;
@@ -123,12 +135,14 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Sends a control message and its payload. Encoding happens on the caller's thread; the frame
-     * joins the connection's queue, which the I/O thread writes out and flushes in one go.
+     * Sends a control message and its payload. Encoding happens on the caller's thread. On the
+     * connection's own I/O thread, with nothing queued before it, the frame goes straight into
+     * the buffer the next flush writes; from elsewhere it joins the queue, which the I/O thread
+     * writes out in order and flushes in one go.
      */
     public void send(OtpErlangTuple control, OtpErlangObject payload) {
         // A peer that takes fragments expects the distribution header on every frame, not pass-through
-        TermEncoder out = new TermEncoder(128);
+        TermEncoder out = Codec.encoder();
         out.write4BE(0);
         out.write1(VERSION);
         out.write1(DIST_HEADER);
@@ -141,10 +155,28 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         int body = out.length() - DIST_HEADER_BYTES;
         if (body > FRAGMENT_SIZE && (peerFlags & DistFlags.FRAGMENTS) != 0) {
             sendFragmented(out, controlEnd);
+            Codec.done(out, true);
             return;
         }
-        out.poke4BE(0, out.length() - 4);
-        enqueue(Unpooled.wrappedBuffer(out.array(), 0, out.length()));
+        int n = out.length();
+        out.poke4BE(0, n - 4);
+        if (n < COALESCE_LIMIT && channel.eventLoop().inEventLoop() && outbox.isEmpty()) {
+            if (channel.isActive()) {
+                if (pending == null) {
+                    pending = channel.alloc().ioBuffer(BATCH_BUFFER);
+                }
+                pending.writeBytes(out.array(), 0, n);
+                pendingFrames++;
+                scheduleDrain();
+            }
+            Codec.done(out, false);
+        } else if (n < COALESCE_LIMIT) {
+            enqueue(Unpooled.wrappedBuffer(java.util.Arrays.copyOf(out.array(), n)));
+            Codec.done(out, false);
+        } else {
+            enqueue(Unpooled.wrappedBuffer(out.array(), 0, n));
+            Codec.done(out, true);
+        }
     }
 
     /**
@@ -181,8 +213,14 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         }
         queuedBytes.addAndGet(frame.readableBytes());
         outbox.add(frame);
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(this::drain);
+            // After the loop's tasks: what a read and the turns it started sent (a spawn's reply,
+            // then the call's result) leaves in one write, not one per task
+            ((SingleThreadEventLoop) channel.eventLoop()).executeAfterEventLoopIteration(drainTask);
         }
     }
 
@@ -192,9 +230,11 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
      */
     private void drain() {
         drainScheduled.set(false);
-        ByteBuf batch = null;
+        ByteBuf batch = pending;
+        int frames = pendingFrames;
+        pending = null;
+        pendingFrames = 0;
         ByteBuf frame;
-        boolean wrote = false;
         while ((frame = outbox.poll()) != null) {
             int n = frame.readableBytes();
             queuedBytes.addAndGet(-n);
@@ -211,13 +251,15 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
                 batch.writeBytes(frame);
                 frame.release();
             }
-            wrote = true;
+            frames++;
         }
         if (batch != null) {
             channel.write(batch, channel.voidPromise());
         }
-        if (wrote) {
+        if (frames > 0) {
+            wroteSinceTick = true;
             channel.flush();
+            SpinThenWait.flushed(frames);
         }
     }
 
@@ -226,6 +268,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        readSinceTick = true;
         try {
             if (frame.readableBytes() == 0) {
                 return; // a tick: reading it was the point
@@ -321,18 +364,28 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Ticks as BEAM's connections tick: every quarter of net_ticktime, a tick goes out if nothing
+     * else did, and a peer from which nothing came in four such periods running is down. Flags
+     * set by the reads and flushes are all this costs per message.
+     */
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            IdleState state = ((IdleStateEvent) evt).state();
-            if (state == IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(TICK.duplicate(), ctx.voidPromise());
-            } else if (state == IdleState.READER_IDLE) {
-                log.info("net_tick_timeout: {} sent nothing for net_ticktime", peer);
-                ctx.close();
-            }
-        } else {
-            ctx.fireUserEventTriggered(evt);
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        long period = Math.max(1, transport.config().tickTimeMillis / TICKS_PER_TICKTIME);
+        ticker = ctx.executor().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        if (!wroteSinceTick) {
+            channel.writeAndFlush(TICK.duplicate(), channel.voidPromise());
+        }
+        wroteSinceTick = false;
+        if (readSinceTick) {
+            readSinceTick = false;
+            silentTicks = 0;
+        } else if (++silentTicks >= TICKS_PER_TICKTIME) {
+            log.info("net_tick_timeout: {} sent nothing for net_ticktime", peer);
+            channel.close();
         }
     }
 
@@ -343,6 +396,13 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
         ByteBuf frame;
         while ((frame = outbox.poll()) != null) {
             frame.release();

@@ -22,7 +22,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -105,12 +104,13 @@ public final class DistTransport implements AutoCloseable {
         ThreadFactory io = daemonThreads("jinet-io-");
         IoHandlerFactory handlers;
         if (Epoll.isAvailable()) {
-            handlers = EpollIoHandler.newFactory();
+            handlers = EpollIoHandler.newFactory(0, SpinThenWait.factory(config.spinNanos));
             serverChannelClass = EpollServerSocketChannel.class;
             channelClass = EpollSocketChannel.class;
         } else {
             log.debug("epoll unavailable ({}); using NIO", Epoll.unavailabilityCause().toString());
-            handlers = NioIoHandler.newFactory();
+            handlers = NioIoHandler.newFactory(java.nio.channels.spi.SelectorProvider.provider(),
+                    SpinThenWait.factory(config.spinNanos));
             serverChannelClass = NioServerSocketChannel.class;
             channelClass = NioSocketChannel.class;
         }
@@ -326,12 +326,9 @@ public final class DistTransport implements AutoCloseable {
     }
 
     void installConnection(ChannelHandlerContext ctx, DistConnection conn) {
-        long tick = config.tickTimeMillis;
         ctx.pipeline().addAfter(ctx.name(), "conn", conn);
         ctx.pipeline().addAfter(ctx.name(), "frames",
                 new LengthFieldBasedFrameDecoder(config.maxFrameBytes, 0, 4, 0, 4));
-        ctx.pipeline().addAfter(ctx.name(), "ticks",
-                new IdleStateHandler(tick, tick / 4, 0, TimeUnit.MILLISECONDS));
     }
 
     /**

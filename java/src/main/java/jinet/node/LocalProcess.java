@@ -115,9 +115,16 @@ public final class LocalProcess implements Runnable {
         enqueue(m);
     }
 
-    /** Runs {@code task} in the process's turn, after what is already in its mailbox. */
-    void runInTurn(Runnable task) {
-        enqueue(task);
+    /**
+     * Runs {@code task} as a new process's first turn, here and now: a call spawned by a request
+     * that arrived on this thread starts without a round through the thread's task queue. The
+     * caller must be on the process's executor.
+     */
+    void runFirstTurn(Runnable task) {
+        mailbox.add(task);
+        if (scheduled.compareAndSet(false, true)) {
+            run();
+        }
     }
 
     private void enqueue(Object item) {
@@ -262,6 +269,17 @@ public final class LocalProcess implements Runnable {
             this.ownMonitors = ownMonitors;
             this.registeredName = registeredName;
         }
+    }
+
+    /** Pids are unique on this node: cheaper than an identity hash, which the JVM must install. */
+    @Override
+    public int hashCode() {
+        return pid.id() ^ (pid.serial() << 15);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
     }
 
     @Override

@@ -435,7 +435,7 @@ public final class Node implements DistListener {
             tie(p, parent.node());
         }
         conn.send(Control.spawnReply(reqId, parent, flags, p.pid()));
-        p.runInTurn(() -> {
+        p.runFirstTurn(() -> {
             OtpErlangObject[] args;
             try {
                 args = Terms.properListElements(payload.decode());

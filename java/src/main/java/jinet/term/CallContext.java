@@ -34,11 +34,8 @@ public final class CallContext {
         try {
             return body.get();
         } finally {
-            if (outer == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(outer);
-            }
+            // set, not remove: the thread's entry stays, so the next call finds it in place
+            CURRENT.set(outer);
         }
     }
 

@@ -498,6 +498,17 @@ public final class TermEncoder {
 
     /** SMALL_ATOM_UTF8, or ATOM_UTF8 past 255 bytes of UTF-8. */
     private void writeAtom(String s) {
+        byte[] known = AtomBytes.get(s);
+        if (known != null) {
+            writeBytes(known);
+            return;
+        }
+        int from = len;
+        encodeAtom(s);
+        AtomBytes.put(s, buf, from, len - from);
+    }
+
+    private void encodeAtom(String s) {
         int n = s.length();
         int utf8 = 0;
         boolean ascii = true;
