@@ -77,6 +77,137 @@ public final class AddressParser {
         }
     }
 
+    // ---- the usual forms, read straight off a string ------------------------------------------
+
+    /**
+     * {@code parse_address} and {@code parse_strict_address} of a string in one of the usual
+     * forms: dotted decimal without leading zeros, or IPv6 hex groups with at most one "::" and
+     * maybe a dotted-decimal tail, no scope. Both parsers agree on these, and this gives their
+     * words without building the parser's list; null for anything else, which the full parser
+     * then answers clause by clause.
+     */
+    public static long[] quickAddress(String s) {
+        int n = s.length();
+        if (n == 0 || n > 45) {
+            return null;
+        }
+        if (s.indexOf(':') < 0) {
+            return dottedQuad(s, 0);
+        }
+        long[] before = new long[8];
+        long[] after = new long[8];
+        int nb = 0;
+        int na = 0;
+        boolean compressed = false;
+        int i = 0;
+        if (s.startsWith("::")) {
+            if (n == 2) {
+                return new long[8];
+            }
+            compressed = true;
+            i = 2;
+        }
+        while (true) {
+            int j = i;
+            long w = 0;
+            for (int d; j < n && j - i < 4 && (d = Character.digit(s.charAt(j), 16)) >= 0 && s.charAt(j) < 0x80; j++) {
+                w = w * 16 + d;
+            }
+            if (j == i) {
+                return null;
+            }
+            int words = nb + na;
+            if (j == n) {
+                if (compressed ? words > 6 : words != 7) {
+                    return null;
+                }
+                return join(before, nb, after, na, w, compressed);
+            }
+            char c = s.charAt(j);
+            if (c == '.') {
+                // inet_parse re-reads the group just read as the first field of an IPv4 tail
+                long[] q = compressed || words == 6 ? dottedQuad(s, i) : null;
+                if (q == null || (compressed && words > 5)) {
+                    return null;
+                }
+                if (compressed) {
+                    after[na++] = (q[0] << 8) | q[1];
+                } else {
+                    before[nb++] = (q[0] << 8) | q[1];
+                }
+                return join(before, nb, after, na, (q[2] << 8) | q[3], compressed);
+            }
+            if (c != ':' || j + 1 == n) {
+                return null;
+            }
+            if (s.charAt(j + 1) == ':') {
+                if (compressed || words > (j + 2 == n ? 6 : 5)) {
+                    return null;
+                }
+                before[nb++] = w;
+                compressed = true;
+                if (j + 2 == n) {
+                    return join(before, nb, after, na, -1, true);
+                }
+                i = j + 2;
+                continue;
+            }
+            if (words > (compressed ? 5 : 6)) {
+                return null;
+            }
+            if (compressed) {
+                after[na++] = w;
+            } else {
+                before[nb++] = w;
+            }
+            i = j + 1;
+        }
+    }
+
+    /** The groups before "::", the zeros it stands for, the groups after, then {@code last} (if not -1). */
+    private static long[] join(long[] before, int nb, long[] after, int na, long last, boolean compressed) {
+        if (last >= 0) {
+            if (compressed) {
+                after[na++] = last;
+            } else {
+                before[nb++] = last;
+            }
+        }
+        if (!compressed && nb != 8) {
+            return null;
+        }
+        long[] out = new long[8];
+        System.arraycopy(before, 0, out, 0, nb);
+        System.arraycopy(after, 0, out, 8 - na, na);
+        return out;
+    }
+
+    /** Exactly four decimal fields from {@code i} to the end, each 0..255 with no leading zero. */
+    private static long[] dottedQuad(String s, int i) {
+        long[] q = new long[4];
+        int n = s.length();
+        for (int f = 0; f < 4; f++) {
+            int j = i;
+            long v = 0;
+            for (char c; j < n && j - i < 3 && (c = s.charAt(j)) >= '0' && c <= '9'; j++) {
+                v = v * 10 + (c - '0');
+            }
+            if (j == i || v > 255 || (s.charAt(i) == '0' && j - i > 1)) {
+                return null;
+            }
+            q[f] = v;
+            if (f < 3) {
+                if (j >= n || s.charAt(j) != '.') {
+                    return null;
+                }
+                i = j + 1;
+            } else if (j != n) {
+                return null;
+            }
+        }
+        return q;
+    }
+
     // ---- IPv4 --------------------------------------------------------------------------------
 
     /** Shortened forms: d4 fills all low bytes, as on Solaris and FreeBSD. */

@@ -29,12 +29,12 @@ public final class InetModule {
     }
 
     public static void exportTo(Exporter exports) {
-        parser(exports, "parse_address", AddressParser::parseAddress);
-        parser(exports, "parse_strict_address", AddressParser::parseStrictAddress);
-        parser(exports, "parse_ipv4_address", AddressParser::parseIpv4Address);
-        parser(exports, "parse_ipv4strict_address", AddressParser::parseIpv4StrictAddress);
-        parser(exports, "parse_ipv6_address", AddressParser::parseIpv6Address);
-        parser(exports, "parse_ipv6strict_address", AddressParser::parseIpv6StrictAddress);
+        parser(exports, "parse_address", AddressParser::parseAddress, true);
+        parser(exports, "parse_strict_address", AddressParser::parseStrictAddress, true);
+        parser(exports, "parse_ipv4_address", AddressParser::parseIpv4Address, false);
+        parser(exports, "parse_ipv4strict_address", AddressParser::parseIpv4StrictAddress, false);
+        parser(exports, "parse_ipv6_address", AddressParser::parseIpv6Address, false);
+        parser(exports, "parse_ipv6strict_address", AddressParser::parseIpv6StrictAddress, false);
         exports.export(MODULE, "ntoa", 1, args -> ntoa(args[0]));
         exports.export(MODULE, "ipv4_mapped_ipv6_address", 1, args -> ipv4MappedIpv6Address(args[0]));
         exports.export(MODULE, "format_error", 1, args -> formatError(args[0]));
@@ -43,8 +43,16 @@ public final class InetModule {
         jinet.inet.ifaddrs.IfAddrsModule.exportTo(exports);
     }
 
-    private static void parser(Exporter exports, String name, Function<CharList, Optional<Number[]>> parse) {
+    /** {@code quick}: the parser answers {@link AddressParser#quickAddress}'s forms as it does. */
+    private static void parser(Exporter exports, String name, Function<CharList, Optional<Number[]>> parse,
+                               boolean quick) {
         exports.export(MODULE, name, 1, args -> {
+            if (quick && args[0] instanceof OtpErlangString) {
+                long[] words = AddressParser.quickAddress(((OtpErlangString) args[0]).stringValue());
+                if (words != null) {
+                    return Terms.ok(addressTuple(words));
+                }
+            }
             try {
                 return parse.apply(charList(args[0]))
                         .<OtpErlangObject>map(words -> Terms.ok(addressTuple(words)))
@@ -114,18 +122,18 @@ public final class InetModule {
         return out;
     }
 
-    /** The elements of a tuple of integers that fit a long, or null. */
+    /** The elements of a tuple of integers that fit a long, or null (bignums are outside every address range). */
     private static long[] smallIntegers(OtpErlangObject term) {
-        BigInteger[] big = integers(term);
-        if (big == null) {
+        if (!(term instanceof OtpErlangTuple)) {
             return null;
         }
-        long[] out = new long[big.length];
-        for (int k = 0; k < big.length; k++) {
-            if (big[k].bitLength() > 62) {
-                return null; // far outside every address range
+        OtpErlangObject[] elements = ((OtpErlangTuple) term).elements();
+        long[] out = new long[elements.length];
+        for (int k = 0; k < elements.length; k++) {
+            if (!(elements[k] instanceof OtpErlangLong) || !((OtpErlangLong) elements[k]).isLong()) {
+                return null;
             }
-            out[k] = big[k].longValue();
+            out[k] = ((OtpErlangLong) elements[k]).longValue();
         }
         return out;
     }
@@ -137,6 +145,14 @@ public final class InetModule {
             out[k] = words[k] instanceof Double
                     ? new OtpErlangDouble((Double) words[k])
                     : new OtpErlangLong(words[k].longValue());
+        }
+        return new OtpErlangTuple(out);
+    }
+
+    static OtpErlangTuple addressTuple(long[] words) {
+        OtpErlangObject[] out = new OtpErlangObject[words.length];
+        for (int k = 0; k < words.length; k++) {
+            out[k] = new OtpErlangLong(words[k]);
         }
         return new OtpErlangTuple(out);
     }

@@ -45,7 +45,11 @@ public final class LocalProcess implements Runnable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private String registeredName;
     private boolean alive = true;
-    // Made on first use: most processes (a spawned call, an idle socket) have few or none
+    // Made on first use: most processes (a spawned call, an idle socket) have few or none.
+    // The first watcher is held apart: a spawned call has just one, its caller's monitor, and
+    // JInterface's hash of a reference would cost more than the call's own work.
+    private OtpErlangRef firstRef;
+    private Watcher firstWatcher;
     private Map<OtpErlangRef, Watcher> watchers;
     private Set<OtpErlangPid> links;
     private Set<OtpErlangRef> ownMonitors;
@@ -180,6 +184,11 @@ public final class LocalProcess implements Runnable {
         if (!alive) {
             return false;
         }
+        if (firstRef != null ? firstRef.equals(ref) : watchers == null || watchers.isEmpty()) {
+            firstRef = ref;
+            firstWatcher = w;
+            return true;
+        }
         if (watchers == null) {
             watchers = new HashMap<>(4);
         }
@@ -188,7 +197,10 @@ public final class LocalProcess implements Runnable {
     }
 
     synchronized void removeWatcher(OtpErlangRef ref) {
-        if (watchers != null) {
+        if (firstRef != null && firstRef.equals(ref)) {
+            firstRef = null;
+            firstWatcher = null;
+        } else if (watchers != null) {
             watchers.remove(ref);
         }
     }
@@ -229,8 +241,19 @@ public final class LocalProcess implements Runnable {
             return null;
         }
         alive = false;
-        Ending e = new Ending(watchers != null ? watchers : Map.of(), links != null ? new ArrayList<>(links) : List.of(),
+        List<Map.Entry<OtpErlangRef, Watcher>> all;
+        if (watchers == null || watchers.isEmpty()) {
+            all = firstRef == null ? List.of() : List.of(Map.entry(firstRef, firstWatcher));
+        } else {
+            all = new ArrayList<>(watchers.entrySet());
+            if (firstRef != null) {
+                all.add(Map.entry(firstRef, firstWatcher));
+            }
+        }
+        Ending e = new Ending(all, links != null ? new ArrayList<>(links) : List.of(),
                 ownMonitors != null ? new ArrayList<>(ownMonitors) : List.of(), registeredName);
+        firstRef = null;
+        firstWatcher = null;
         watchers = null;
         links = null;
         ownMonitors = null;
@@ -239,6 +262,10 @@ public final class LocalProcess implements Runnable {
 
     /** Drops what ties this process to processes on {@code nodeName}; returns the links that were cut. */
     synchronized List<OtpErlangPid> forgetNode(String nodeName) {
+        if (firstWatcher != null && firstWatcher.pid.node().equals(nodeName)) {
+            firstRef = null;
+            firstWatcher = null;
+        }
         if (watchers != null) {
             watchers.values().removeIf(w -> w.pid.node().equals(nodeName));
         }
@@ -257,12 +284,12 @@ public final class LocalProcess implements Runnable {
     }
 
     static final class Ending {
-        final Map<OtpErlangRef, Watcher> watchers;
+        final List<Map.Entry<OtpErlangRef, Watcher>> watchers;
         final List<OtpErlangPid> links;
         final List<OtpErlangRef> ownMonitors;
         final String registeredName;
 
-        Ending(Map<OtpErlangRef, Watcher> watchers, List<OtpErlangPid> links, List<OtpErlangRef> ownMonitors,
+        Ending(List<Map.Entry<OtpErlangRef, Watcher>> watchers, List<OtpErlangPid> links, List<OtpErlangRef> ownMonitors,
                String registeredName) {
             this.watchers = watchers;
             this.links = links;

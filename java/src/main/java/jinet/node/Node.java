@@ -90,7 +90,8 @@ public final class Node implements DistListener {
     private final AtomicInteger pidCounter = new AtomicInteger();
     private final AtomicLong refCounter = new AtomicLong();
     private final int refSalt = ThreadLocalRandom.current().nextInt();
-    private final Map<OtpErlangPid, LocalProcess> processes = new ConcurrentHashMap<>();
+    /** By pid number (see {@link #newPid}): JInterface's pid hash costs more than a call's own work. */
+    private final Map<Integer, LocalProcess> processes = new ConcurrentHashMap<>();
     private final Map<String, LocalProcess> names = new ConcurrentHashMap<>();
     private final Map<OtpErlangRef, OwnMonitor> ownMonitors = new ConcurrentHashMap<>();
     /** Local processes with a link or monitor to a node, by node name. */
@@ -148,7 +149,7 @@ public final class Node implements DistListener {
     public LocalProcess register(String regName, ProcessHandler handler) {
         LocalProcess p = newProcess(handler, true, scheduler);
         if (names.putIfAbsent(regName, p) != null) {
-            processes.remove(p.pid());
+            processes.remove(number(p.pid()));
             throw new IllegalStateException("name already registered: " + regName);
         }
         p.setRegisteredName(regName);
@@ -175,8 +176,21 @@ public final class Node implements DistListener {
 
     private LocalProcess newProcess(ProcessHandler handler, boolean trapExit, Executor executor) {
         LocalProcess p = new LocalProcess(this, newPid(), handler, trapExit, executor);
-        processes.put(p.pid(), p);
+        processes.put(number(p.pid()), p);
         return p;
+    }
+
+    /** The process {@code pid} names on this node, or null. */
+    private LocalProcess local(OtpErlangPid pid) {
+        if (pid.id() > 0x7fff || pid.serial() > 0x1fff || pid.creation() != identity.creation()
+                || !pid.node().equals(name)) {
+            return null;
+        }
+        return processes.get(number(pid));
+    }
+
+    private static Integer number(OtpErlangPid pid) {
+        return pid.id() | (pid.serial() << 15);
     }
 
     /** Pid numbers as BEAM's external pids hold them: 15 bits of id, 13 of serial. */
@@ -283,10 +297,10 @@ public final class Node implements DistListener {
     }
 
     private void controlTable() {
-        handlers[Control.SEND] = (c, t, p) -> deliverTo(processes.get((OtpErlangPid) t.elementAt(2)), null, p);
+        handlers[Control.SEND] = (c, t, p) -> deliverTo(local((OtpErlangPid) t.elementAt(2)), null, p);
         handlers[Control.SEND_TT] = handlers[Control.SEND];
         handlers[Control.SEND_SENDER] = (c, t, p) ->
-                deliverTo(processes.get((OtpErlangPid) t.elementAt(2)), (OtpErlangPid) t.elementAt(1), p);
+                deliverTo(local((OtpErlangPid) t.elementAt(2)), (OtpErlangPid) t.elementAt(1), p);
         handlers[Control.SEND_SENDER_TT] = handlers[Control.SEND_SENDER];
         handlers[Control.REG_SEND] = (c, t, p) ->
                 deliverTo(names.get(((OtpErlangAtom) t.elementAt(3)).atomValue()), (OtpErlangPid) t.elementAt(1), p);
@@ -348,7 +362,7 @@ public final class Node implements DistListener {
 
     private LocalProcess lookup(OtpErlangObject pidOrName) {
         if (pidOrName instanceof OtpErlangPid) {
-            return processes.get(pidOrName);
+            return local((OtpErlangPid) pidOrName);
         }
         if (pidOrName instanceof OtpErlangAtom) {
             return names.get(((OtpErlangAtom) pidOrName).atomValue());
@@ -357,7 +371,7 @@ public final class Node implements DistListener {
     }
 
     private void onLink(DistConnection conn, OtpErlangPid from, OtpErlangPid to) {
-        LocalProcess p = processes.get(to);
+        LocalProcess p = local(to);
         if (p == null || !p.addLink(from)) {
             conn.sendExit(to, from, NOPROC);
             return;
@@ -365,8 +379,8 @@ public final class Node implements DistListener {
         tie(p, from.node());
     }
 
-    private void unlinkLocal(OtpErlangPid local, OtpErlangPid remote) {
-        LocalProcess p = processes.get(local);
+    private void unlinkLocal(OtpErlangPid pid, OtpErlangPid remote) {
+        LocalProcess p = local(pid);
         if (p != null) {
             p.removeLink(remote);
         }
@@ -374,7 +388,7 @@ public final class Node implements DistListener {
 
     private boolean onExit(OtpErlangTuple t, OtpErlangObject reason, boolean viaLink) {
         OtpErlangPid from = (OtpErlangPid) t.elementAt(1);
-        LocalProcess to = processes.get((OtpErlangPid) t.elementAt(2));
+        LocalProcess to = local((OtpErlangPid) t.elementAt(2));
         if (to != null && (!viaLink || to.removeLink(from))) {
             exitSignal(to, from, reason, !viaLink);
         }
@@ -431,9 +445,6 @@ public final class Node implements DistListener {
         if (opts.monitor && p.addWatcher(reqId, new LocalProcess.Watcher(parent, null))) {
             flags |= Control.SPAWN_REPLY_MONITORED;
         }
-        if (flags != 0) {
-            tie(p, parent.node());
-        }
         conn.send(Control.spawnReply(reqId, parent, flags, p.pid()));
         p.runFirstTurn(() -> {
             OtpErlangObject[] args;
@@ -448,6 +459,16 @@ public final class Node implements DistListener {
             }
             spawner.spawn(p, groupLeader, module, function, args, payload.size());
         });
+        if (flags != 0) {
+            // Tied only if it outlived its first turn, as most calls do not. The connection cannot
+            // go down meanwhile: that, too, is handled on this thread. Under the process's lock,
+            // so that an end on another thread either comes first or unties after.
+            synchronized (p) {
+                if (p.isAlive()) {
+                    tie(p, parent.node());
+                }
+            }
+        }
         return true;
     }
 
@@ -455,7 +476,7 @@ public final class Node implements DistListener {
 
     void send(LocalProcess from, OtpErlangPid to, OtpErlangObject message) {
         if (to.node().equals(name)) {
-            LocalProcess p = processes.get(to);
+            LocalProcess p = local(to);
             if (p != null) {
                 p.deliver(Message.of(message));
             }
@@ -595,7 +616,7 @@ public final class Node implements DistListener {
 
     void link(LocalProcess self, OtpErlangPid other) {
         if (other.node().equals(name)) {
-            LocalProcess p = processes.get(other);
+            LocalProcess p = local(other);
             if (p != null && p.addLink(self.pid())) {
                 self.addLink(other);
             } else {
@@ -629,14 +650,14 @@ public final class Node implements DistListener {
         if (e == null) {
             return;
         }
-        processes.remove(p.pid());
+        processes.remove(number(p.pid()));
         if (e.registeredName != null) {
             names.remove(e.registeredName, p);
         }
         // Links before monitors, as BEAM ends a process: a linked and monitoring peer sees 'EXIT' first.
         for (OtpErlangPid linked : e.links) {
             if (linked.node().equals(name)) {
-                LocalProcess other = processes.get(linked);
+                LocalProcess other = local(linked);
                 if (other != null && other.removeLink(p.pid())) {
                     exitSignal(other, p.pid(), reason, false);
                 }
@@ -648,7 +669,9 @@ public final class Node implements DistListener {
                 }
             }
         }
-        e.watchers.forEach((ref, w) -> {
+        for (Map.Entry<OtpErlangRef, LocalProcess.Watcher> entry : e.watchers) {
+            OtpErlangRef ref = entry.getKey();
+            LocalProcess.Watcher w = entry.getValue();
             OtpErlangObject who = w.name != null ? w.name : p.pid();
             if (w.pid.node().equals(name)) {
                 OwnMonitor m = ownMonitors.remove(ref);
@@ -662,7 +685,7 @@ public final class Node implements DistListener {
                     conn.sendMonitorExit(who, w.pid, ref, reason);
                 }
             }
-        });
+        }
         for (OtpErlangRef ref : e.ownMonitors) {
             OwnMonitor m = ownMonitors.remove(ref);
             if (m == null) {

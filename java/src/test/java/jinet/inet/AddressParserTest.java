@@ -78,4 +78,47 @@ class AddressParserTest {
         Number[] ip = AddressParser.parseAddress(CharList.of(withFloat, true)).orElseThrow();
         assertEquals(1.5, ip[1]);
     }
+
+    /**
+     * The string shortcut must give what the full parsers give, on every string it takes; it is
+     * checked against both on strings made of the characters addresses are made of, and it must
+     * take the usual forms, or it would shortcut nothing.
+     */
+    @Test
+    void theShortcutAgreesWithTheFullParsersWhereverItAnswers() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "0123456789abcdefABCDEF:.:.:0%x+-g";
+        int answered = 0;
+        for (int k = 0; k < 400_000; k++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = random.nextInt(24); n > 0; n--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            answered += agree(b.toString()) ? 1 : 0;
+        }
+        String[] usual = {"192.168.42.2", "0.0.0.0", "255.255.255.255", "10.0.0.1", "::", "::1", "1::",
+            "::ffff:192.168.42.2", "::FFFF:192.168.42.2", "fe80::204:acff:fe17:bf38", "2001:db8::ff00:42:8329",
+            "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "1::1.2.3.4",
+            "3ffe:b80:1f8d:2:204:acff:fe17:bf38", "::192.168.42.2"};
+        for (String s : usual) {
+            assertTrue(agree(s), s + " is a usual form");
+            answered++;
+        }
+        assertTrue(answered > 100, "the shortcut answered " + answered + " random strings");
+    }
+
+    /** True when the shortcut answered {@code s}, after checking its answer. */
+    private static boolean agree(String s) {
+        long[] quick = AddressParser.quickAddress(s);
+        if (quick == null) {
+            return false;
+        }
+        Number[] expected = words(quick);
+        for (Optional<Number[]> full : java.util.List.of(AddressParser.parseAddress(CharList.ofString(s)),
+                AddressParser.parseStrictAddress(CharList.ofString(s)))) {
+            assertTrue(full.isPresent(), s + ": the shortcut answers, the full parser refuses");
+            assertArrayEquals(full.get(), expected, s);
+        }
+        return true;
+    }
 }
