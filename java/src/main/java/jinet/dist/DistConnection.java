@@ -43,6 +43,8 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     /** Frames below this size are copied into one buffer per flush; larger ones are written as they are. */
     private static final int COALESCE_LIMIT = 4096;
     private static final int BATCH_BUFFER = 8192;
+    /** A batch buffer that grew past this (a burst) is not kept. */
+    private static final int SPARE_CAPACITY = 64 * 1024;
     /** net_tickintensity's default: ticks per net_ticktime, and silent periods that take a peer down. */
     private static final int TICKS_PER_TICKTIME = 4;
     private static final ByteBuf TICK = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[4]));
@@ -58,6 +60,8 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     /** Frames the I/O thread wrote since the last flush; touched by the I/O thread only. */
     private ByteBuf pending;
     private int pendingFrames;
+    /** The last batch's buffer, kept for the next one; touched by the I/O thread only. */
+    private ByteBuf spare;
     /** The tick's state; touched by the I/O thread only. */
     private ScheduledFuture<?> ticker;
     private boolean readSinceTick;
@@ -163,7 +167,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         if (n < COALESCE_LIMIT && channel.eventLoop().inEventLoop() && outbox.isEmpty()) {
             if (channel.isActive()) {
                 if (pending == null) {
-                    pending = channel.alloc().ioBuffer(BATCH_BUFFER);
+                    pending = batchBuffer();
                 }
                 pending.writeBytes(out.array(), 0, n);
                 pendingFrames++;
@@ -240,13 +244,13 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
             queuedBytes.addAndGet(-n);
             if (n >= COALESCE_LIMIT) {
                 if (batch != null) {
-                    channel.write(batch, channel.voidPromise());
+                    writeBatch(batch);
                     batch = null;
                 }
                 channel.write(frame, channel.voidPromise());
             } else {
                 if (batch == null) {
-                    batch = channel.alloc().ioBuffer(Math.max(n, BATCH_BUFFER));
+                    batch = batchBuffer();
                 }
                 batch.writeBytes(frame);
                 frame.release();
@@ -254,13 +258,39 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
             frames++;
         }
         if (batch != null) {
-            channel.write(batch, channel.voidPromise());
+            writeBatch(batch);
         }
         if (frames > 0) {
             wroteSinceTick = true;
             channel.flush();
             SpinThenWait.flushed(frames);
         }
+    }
+
+    /**
+     * The buffer a batch is copied into: the one the last flush wrote, when the socket has
+     * written it out and let it go (as it has unless the peer reads slowly), else a new one.
+     */
+    private ByteBuf batchBuffer() {
+        ByteBuf b = spare;
+        if (b != null && b.refCnt() == 1) {
+            return b.clear();
+        }
+        if (b != null) {
+            b.release();
+        }
+        spare = b = channel.alloc().ioBuffer(BATCH_BUFFER);
+        return b;
+    }
+
+    /** The write takes a reference of its own; this connection keeps the buffer unless it grew large. */
+    private void writeBatch(ByteBuf batch) {
+        if (batch == spare && batch.capacity() <= SPARE_CAPACITY) {
+            batch.retain();
+        } else if (batch == spare) {
+            spare = null;
+        }
+        channel.write(batch, channel.voidPromise());
     }
 
     // ---- receiving ---------------------------------------------------------------------------
@@ -399,9 +429,10 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         if (ticker != null) {
             ticker.cancel(false);
         }
-        if (pending != null) {
-            pending.release();
-            pending = null;
+        pending = null; // the spare buffer, if anything
+        if (spare != null) {
+            spare.release();
+            spare = null;
         }
         ByteBuf frame;
         while ((frame = outbox.poll()) != null) {

@@ -5,7 +5,7 @@ import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.IntSupplier;
 
 /**
- * How an I/O thread waits. Under light load (a request or two per wake-up) it polls for a short
+ * How an I/O thread waits. Under light load (one call at a time per flush) it polls for a short
  * while before it blocks, as BEAM's schedulers spin before they sleep: the next request is seen
  * at once, without the cost and delay of waking a sleeping thread, which on a virtual machine is
  * tens of microseconds. Under heavy load the thread blocks as soon as it is out of work: the
@@ -14,8 +14,12 @@ import io.netty.util.IntSupplier;
  */
 final class SpinThenWait implements SelectStrategy {
     private static final ThreadLocal<SpinThenWait> OF_THREAD = new ThreadLocal<>();
-    /** Messages per flush, averaged, at or below which the load counts as light (in 1/16ths). */
-    private static final int LIGHT = Integer.getInteger("jinet.spinLight", 3) * 16;
+    /**
+     * Messages per flush, averaged, at or below which the load counts as light, in 1/16ths: 2.5,
+     * so one caller at a time (a spawn's reply and the call's result per flush) spins, and a
+     * handful of concurrent callers, whose replies share flushes, does not.
+     */
+    private static final int LIGHT = 40;
 
     private final long spinNanos;
     /** When polling last found nothing to do, or 0 while there is work. */
