@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SingleThreadEventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -44,7 +45,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private static final int COALESCE_LIMIT = 4096;
     private static final int BATCH_BUFFER = 8192;
     /** A batch buffer that grew past this (a burst) is not kept. */
-    private static final int SPARE_CAPACITY = 64 * 1024;
+    private static final int SPARE_CAPACITY = 256 * 1024;
     /** net_tickintensity's default: ticks per net_ticktime, and silent periods that take a peer down. */
     private static final int TICKS_PER_TICKTIME = 4;
     private static final ByteBuf TICK = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[4]));
@@ -175,7 +176,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
             }
             Codec.done(out, false);
         } else if (n < COALESCE_LIMIT) {
-            enqueue(Unpooled.wrappedBuffer(java.util.Arrays.copyOf(out.array(), n)));
+            enqueue(Unpooled.wrappedBuffer(Arrays.copyOf(out.array(), n)));
             Codec.done(out, false);
         } else {
             enqueue(Unpooled.wrappedBuffer(out.array(), 0, n));

@@ -25,6 +25,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,8 +110,7 @@ public final class DistTransport implements AutoCloseable {
             channelClass = EpollSocketChannel.class;
         } else {
             log.debug("epoll unavailable ({}); using NIO", Epoll.unavailabilityCause().toString());
-            handlers = NioIoHandler.newFactory(java.nio.channels.spi.SelectorProvider.provider(),
-                    SpinThenWait.factory(config.spinNanos));
+            handlers = NioIoHandler.newFactory(SelectorProvider.provider(), SpinThenWait.factory(config.spinNanos));
             serverChannelClass = NioServerSocketChannel.class;
             channelClass = NioSocketChannel.class;
         }
