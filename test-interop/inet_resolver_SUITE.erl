@@ -1161,13 +1161,7 @@ scripted_labels() ->
 start_scripted() ->
     Parent = self(),
     Pid = spawn(fun() ->
-                        {ok, U} = gen_udp:open(0, [binary, {ip, ?LOCAL},
-                                                   {active, true}]),
-                        {ok, Port} = inet:port(U),
-                        {ok, L} = gen_tcp:listen(Port, [binary, {ip, ?LOCAL},
-                                                        {packet, 2},
-                                                        {active, false},
-                                                        {reuseaddr, true}]),
+                        {U, L, Port} = udp_and_tcp_port(20),
                         Self = self(),
                         spawn_link(fun() -> scripted_accept(L, Self) end),
                         Parent ! {scripted, self(), Port},
@@ -1176,6 +1170,23 @@ start_scripted() ->
     receive
         {scripted, Pid, Port} -> {ok, Pid, Port}
     after 5000 -> {error, scripted_server_not_started}
+    end.
+
+%% A UDP socket and a TCP listener on one free port number. The UDP port is
+%% free for UDP only: an outgoing TCP connection of this busy suite may hold
+%% the same number as its local port, so a taken TCP port means another try.
+udp_and_tcp_port(0) ->
+    exit(no_port_free_for_both_udp_and_tcp);
+udp_and_tcp_port(Tries) ->
+    {ok, U} = gen_udp:open(0, [binary, {ip, ?LOCAL}, {active, true}]),
+    {ok, Port} = inet:port(U),
+    case gen_tcp:listen(Port, [binary, {ip, ?LOCAL}, {packet, 2},
+                               {active, false}, {reuseaddr, true}]) of
+        {ok, L} ->
+            {U, L, Port};
+        {error, eaddrinuse} ->
+            gen_udp:close(U),
+            udp_and_tcp_port(Tries - 1)
     end.
 
 scripted_loop(U) ->
