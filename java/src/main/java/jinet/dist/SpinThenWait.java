@@ -50,20 +50,26 @@ final class SpinThenWait implements SelectStrategy {
             OF_THREAD.set(this); // strategies are made per I/O thread, and asked on it only
             bound = true;
         }
+        if (hasTasks) {
+            idleSince = 0;
+            return pollNow.get(); // as Netty's own strategy: look, but do not wait
+        }
+        if (spinNanos <= 0 || perFlush > LIGHT) {
+            idleSince = 0;
+            return SelectStrategy.SELECT; // one blocking wait, no poll before it
+        }
         int ready = pollNow.get();
-        if (ready > 0 || hasTasks) {
+        if (ready > 0) {
             idleSince = 0;
             return ready;
         }
-        if (spinNanos > 0 && perFlush <= LIGHT) {
-            long now = System.nanoTime();
-            if (idleSince == 0) {
-                idleSince = now;
-            }
-            if (now - idleSince < spinNanos) {
-                Thread.onSpinWait();
-                return SelectStrategy.CONTINUE;
-            }
+        long now = System.nanoTime();
+        if (idleSince == 0) {
+            idleSince = now;
+        }
+        if (now - idleSince < spinNanos) {
+            Thread.onSpinWait();
+            return SelectStrategy.CONTINUE;
         }
         idleSince = 0;
         return SelectStrategy.SELECT;
