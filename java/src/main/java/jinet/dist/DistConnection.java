@@ -165,7 +165,8 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         }
         int n = out.length();
         out.poke4BE(0, n - 4);
-        if (n < COALESCE_LIMIT && channel.eventLoop().inEventLoop() && outbox.isEmpty()) {
+        boolean small = n < COALESCE_LIMIT;
+        if (small && channel.eventLoop().inEventLoop() && outbox.isEmpty()) {
             if (channel.isActive()) {
                 if (pending == null) {
                     pending = batchBuffer();
@@ -174,14 +175,11 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
                 pendingFrames++;
                 scheduleDrain();
             }
-            Codec.done(out, false);
-        } else if (n < COALESCE_LIMIT) {
-            enqueue(Unpooled.wrappedBuffer(Arrays.copyOf(out.array(), n)));
-            Codec.done(out, false);
         } else {
-            enqueue(Unpooled.wrappedBuffer(out.array(), 0, n));
-            Codec.done(out, true);
+            // A small frame is copied, so the encoder keeps its array; a large one takes it.
+            enqueue(Unpooled.wrappedBuffer(small ? Arrays.copyOf(out.array(), n) : out.array(), 0, n));
         }
+        Codec.done(out, !small);
     }
 
     /**

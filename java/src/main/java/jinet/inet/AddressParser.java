@@ -86,7 +86,12 @@ public final class AddressParser {
      * words without building the parser's list; null for anything else, which the full parser
      * then answers clause by clause.
      */
-    public static long[] quickAddress(String s) {
+    public static Number[] quickAddress(String s) {
+        long[] ws = quickWords(s);
+        return ws == null ? null : words(ws);
+    }
+
+    private static long[] quickWords(String s) {
         int n = s.length();
         if (n == 0 || n > 45) {
             return null;

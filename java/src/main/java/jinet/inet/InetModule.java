@@ -48,7 +48,7 @@ public final class InetModule {
                                boolean quick) {
         exports.export(MODULE, name, 1, args -> {
             if (quick && args[0] instanceof OtpErlangString) {
-                long[] words = AddressParser.quickAddress(((OtpErlangString) args[0]).stringValue());
+                Number[] words = AddressParser.quickAddress(((OtpErlangString) args[0]).stringValue());
                 if (words != null) {
                     return Terms.ok(addressTuple(words));
                 }
@@ -145,14 +145,6 @@ public final class InetModule {
             out[k] = words[k] instanceof Double
                     ? new OtpErlangDouble((Double) words[k])
                     : new OtpErlangLong(words[k].longValue());
-        }
-        return new OtpErlangTuple(out);
-    }
-
-    static OtpErlangTuple addressTuple(long[] words) {
-        OtpErlangObject[] out = new OtpErlangObject[words.length];
-        for (int k = 0; k < words.length; k++) {
-            out[k] = new OtpErlangLong(words[k]);
         }
         return new OtpErlangTuple(out);
     }
