@@ -34,6 +34,10 @@
                role :: cand | base}).
 
 -define(PCTS, [0.50, 0.99]).
+-define(HIST_BITS, 9).
+-define(HIST_SUB, (1 bsl ?HIST_BITS)).
+-define(HIST_MAX_SHIFT, 40).
+-define(HIST_BUCKETS, ((?HIST_MAX_SHIFT + 2) * ?HIST_SUB)).
 
 %%====================================================================
 %% entry point
@@ -486,11 +490,12 @@ slice(#side{node = Node, path = Path, ospid = OsPid}, F, C, Secs, Cfg) ->
     NIn = tuple_size(Inputs),
     Self = self(),
     Go = make_ref(),
+    Hist = counters:new(?HIST_BUCKETS, [write_concurrency]),
     Pids = [spawn_link(fun() ->
                                receive {Go, Deadline} -> ok end,
                                Now = erlang:monotonic_time(),
                                Res = loop(Path, Node, F, Inputs, NIn, I rem NIn,
-                                          Deadline, Timeout, Now, 0, 0, []),
+                                          Deadline, Timeout, Now, 0, 0, Hist),
                                Self ! {Go, self(), Res}
                        end) || I <- lists:seq(0, C - 1)],
     Dur = erlang:convert_time_unit(round(Secs * 1000000), microsecond, native),
@@ -521,14 +526,14 @@ slice(#side{node = Node, path = Path, ospid = OsPid}, F, C, Secs, Cfg) ->
     End = lists:max([TEnd || {_, _, _, TEnd} <- Done]),
     #{calls => lists:sum([N || {N, _, _, _} <- Done]),
       errors => lists:sum([E || {_, E, _, _} <- Done]),
-      lats => [L || {_, _, L, _} <- Done],
+      lats => hist_counts(Hist),
       elapsed => erlang:convert_time_unit(End - Start, native, microsecond) / 1.0e6,
       wall => erlang:convert_time_unit(W1 - W0, native, microsecond) / 1.0e6,
       server_ticks => STicks, driver_ticks => DTicks,
       foreign_server_ticks => FS, foreign_driver_ticks => FD}.
 
 add_raw(A, B) ->
-    maps:map(fun(lats, V) -> [V | maps:get(lats, B)];
+    maps:map(fun(lats, V) -> V ++ maps:get(lats, B);
                 (K, V) -> add(V, maps:get(K, B))
              end, A).
 
@@ -541,7 +546,7 @@ finalize(Raw, Cfg) ->
     #{calls := Calls, errors := Errs, elapsed := ElapsedS, wall := WallS,
       server_ticks := STicks, driver_ticks := DTicks,
       foreign_server_ticks := FS, foreign_driver_ticks := FD} = Raw,
-    Lats = lists:sort(lists:flatten(maps:get(lats, Raw))),
+    Lats = hist_merge(maps:get(lats, Raw)),
     Tck = maps:get(clk_tck, Cfg),
     {DSet, SSet} = maps:get(cpusets, Cfg),
     PerCall = fun(undefined) -> undefined;
@@ -551,7 +556,7 @@ finalize(Raw, Cfg) ->
     Pct = fun(undefined, _) -> undefined;
              (T, Set) -> max(0, T) * 100 / (Tck * WallS * length(Set))
           end,
-    [P50, P99] = percentiles(Lats, length(Lats), ?PCTS),
+    [P50, P99] = hist_percentiles(Lats, ?PCTS),
     #{calls => Calls, errors => Errs, elapsed => ElapsedS,
       tput => case ElapsedS > 0 of true -> Calls / ElapsedS; false -> 0.0 end,
       p50 => P50, p99 => P99,
@@ -605,21 +610,66 @@ diff(undefined, _) -> undefined;
 diff(_, undefined) -> undefined;
 diff(A, B) -> B - A.
 
-loop(Path, Node, F, Inputs, NIn, I, Deadline, Timeout, T1, N, E, Lats)
+loop(Path, Node, F, Inputs, NIn, I, Deadline, Timeout, T1, N, E, Hist)
   when T1 < Deadline ->
     R = call(Path, Node, F, element(I + 1, Inputs), Timeout),
     T2 = erlang:monotonic_time(),
     I2 = case I + 1 of NIn -> 0; J -> J end,
     case is_error(R) of
         false ->
+            counters:add(Hist, hist_bucket(T2 - T1) + 1, 1),
             loop(Path, Node, F, Inputs, NIn, I2, Deadline, Timeout, T2,
-                 N + 1, E, [T2 - T1 | Lats]);
+                 N + 1, E, Hist);
         true ->
             loop(Path, Node, F, Inputs, NIn, I2, Deadline, Timeout, T2,
-                 N, E + 1, Lats)
+                 N, E + 1, Hist)
     end;
-loop(_, _, _, _, _, _, _, _, T1, N, E, Lats) ->
-    {N, E, Lats, T1}.
+loop(_, _, _, _, _, _, _, _, T1, N, E, _) ->
+    {N, E, none, T1}.
+
+%% Latencies, in native time units, are counted in one histogram per slice,
+%% shared by its callers: values below 2 * ?HIST_SUB exactly, above in
+%% buckets of 1 / ?HIST_SUB of their size (0.2 %). A list per caller, as
+%% before, grew with every call, and the driver's garbage collection of those
+%% lists landed in the tail latency of whichever side made more calls.
+hist_bucket(V) when V < 2 * ?HIST_SUB -> max(V, 0);
+hist_bucket(V) ->
+    E = min(bit_length(V) - ?HIST_BITS - 1, ?HIST_MAX_SHIFT),
+    E * ?HIST_SUB + min(V bsr E, 2 * ?HIST_SUB - 1).
+
+%% The middle of bucket B, in native time units.
+hist_value(B) when B < 2 * ?HIST_SUB -> B;
+hist_value(B) ->
+    E = B div ?HIST_SUB - 1,
+    ((B - E * ?HIST_SUB) bsl E) + ((1 bsl E) - 1) div 2.
+
+bit_length(V) when V >= 1 bsl 16 -> 16 + bit_length(V bsr 16);
+bit_length(V) when V >= 1 bsl 4 -> 4 + bit_length(V bsr 4);
+bit_length(0) -> 0;
+bit_length(V) -> 1 + bit_length(V bsr 1).
+
+%% The non-empty buckets of a slice: [{Bucket, Count}].
+hist_counts(Hist) ->
+    [{B, C} || B <- lists:seq(0, ?HIST_BUCKETS - 1),
+               C <- [counters:get(Hist, B + 1)], C > 0].
+
+%% Slices' bucket lists summed into one, in bucket order.
+hist_merge(Counts) ->
+    lists:keysort(1, maps:to_list(
+                       lists:foldl(fun({B, C}, M) -> maps:update_with(B, fun(X) -> X + C end, C, M) end,
+                                   #{}, Counts))).
+
+%% Nearest-rank percentiles of a merged histogram, in us (as percentiles/3).
+hist_percentiles(Hist, Ps) ->
+    Len = lists:sum([C || {_, C} <- Hist]),
+    [case Len of
+         0 -> undefined;
+         _ -> erlang:convert_time_unit(hist_rank(Hist, max(1, min(Len, ceil(P * Len)))),
+                                       native, nanosecond) / 1000
+     end || P <- Ps].
+
+hist_rank([{B, C} | _], K) when K =< C -> hist_value(B);
+hist_rank([{_, C} | Rest], K) -> hist_rank(Rest, K - C).
 
 %% Nearest-rank percentiles of a sorted list of native time units, in us.
 percentiles(_, 0, Ps) -> [undefined || _ <- Ps];
