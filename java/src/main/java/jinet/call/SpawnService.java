@@ -18,6 +18,8 @@ import jinet.term.Terms;
  */
 public final class SpawnService implements SpawnHandler {
     private static final OtpErlangAtom ERPC = Terms.atom("erpc");
+    private static final OtpErlangAtom NORMAL = Terms.atom("normal");
+    private static final OtpErlangAtom RETURN = Terms.atom("return");
 
     /** Arguments larger than this are worth computing away from the connection's I/O thread. */
     private static final int LARGE_ARGUMENTS = 64 * 1024;
@@ -68,7 +70,7 @@ public final class SpawnService implements SpawnHandler {
         }
         try {
             exports.apply(module, function, Terms.list(args));
-            return Terms.atom("normal");
+            return NORMAL;
         } catch (ErlangException e) {
             return exitReason(e);
         }
@@ -77,7 +79,7 @@ public final class SpawnService implements SpawnHandler {
     /** {@code exit({Ref, return | throw | exit, Value})} or {@code exit({Ref, error, Reason, Stack})}. */
     private OtpErlangObject executeCall(OtpErlangObject ref, OtpErlangObject m, OtpErlangObject f, OtpErlangObject a) {
         try {
-            return Terms.tuple(ref, Terms.atom("return"), exports.apply(m, f, a));
+            return Terms.tuple(ref, RETURN, exports.apply(m, f, a));
         } catch (ErlangException e) {
             switch (e.kind()) {
                 case THROW:

@@ -83,7 +83,7 @@ public final class Control {
     /** {@code {SPAWN_REPLY, ReqId, To, Flags, Result}}: a pid, or the error atom with flags 0. */
     public static OtpErlangTuple spawnReply(OtpErlangObject reqId, OtpErlangObject to, int flags,
                                      OtpErlangObject result) {
-        return Terms.tuple(tag(SPAWN_REPLY), reqId, to, new OtpErlangLong(flags), result);
+        return Terms.tuple(tag(SPAWN_REPLY), reqId, to, Terms.integer(flags), result);
     }
 
     /** {@code {REG_SEND, FromPid, Unused, ToName}}; the message follows the tuple. */
@@ -107,6 +107,6 @@ public final class Control {
     }
 
     private static OtpErlangLong tag(int tag) {
-        return new OtpErlangLong(tag);
+        return Terms.integer(tag);
     }
 }

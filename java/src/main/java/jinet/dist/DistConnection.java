@@ -46,6 +46,8 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private static final int BATCH_BUFFER = 8192;
     /** A batch buffer that grew past this (a burst) is not kept. */
     private static final int SPARE_CAPACITY = 256 * 1024;
+    /** The largest frame copied into the connection's read buffer rather than an array of its own. */
+    private static final int KEPT_READ_BUFFER = 64 * 1024;
     /** net_tickintensity's default: ticks per net_ticktime, and silent periods that take a peer down. */
     private static final int TICKS_PER_TICKTIME = 4;
     private static final ByteBuf TICK = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[4]));
@@ -70,6 +72,9 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private int silentTicks;
     /** Fragmented messages being put together, by sequence id; touched by the I/O thread only. */
     private final Map<Long, Reassembly> fragments = new HashMap<>();
+    /** Frames are copied here to be decoded; one larger than this gets an array of its own. */
+    private byte[] readBuffer = new byte[256];
+    private final int[] next = new int[1];
     private long reassemblyBytes;
 
     private static final class Reassembly {
@@ -368,28 +373,49 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         if (fragment == 1) {
             fragments.remove(seq);
             reassemblyBytes -= r.data.readableBytes();
-            dispatch(r.data.array(), r.data.arrayOffset(), r.data.arrayOffset() + r.data.writerIndex());
+            dispatch(r.data.array(), r.data.arrayOffset(), r.data.arrayOffset() + r.data.writerIndex(), false);
         }
     }
 
-    /** The rest of a frame, copied off the I/O buffer: its payload is decoded later, elsewhere. */
+    /**
+     * The rest of a frame, copied off the I/O buffer into this connection's read buffer (a large
+     * one into its own array): a payload still encoded after the dispatch gets its own copy.
+     */
     private void dispatch(ByteBuf frame) throws ProtocolException, OtpErlangDecodeException {
-        byte[] bytes = ByteBufUtil.getBytes(frame);
-        dispatch(bytes, 0, bytes.length);
+        int n = frame.readableBytes();
+        if (n > KEPT_READ_BUFFER) {
+            byte[] bytes = ByteBufUtil.getBytes(frame);
+            dispatch(bytes, 0, n, false);
+            return;
+        }
+        if (readBuffer.length < n) {
+            readBuffer = new byte[Math.min(KEPT_READ_BUFFER, Math.max(n, readBuffer.length * 2))];
+        }
+        frame.getBytes(frame.readerIndex(), readBuffer, 0, n);
+        dispatch(readBuffer, 0, n, true);
     }
 
-    /** The control message at {@code offset}; what follows it up to {@code end}, if anything, is the payload. */
-    private void dispatch(byte[] bytes, int offset, int end) throws ProtocolException, OtpErlangDecodeException {
-        int[] next = new int[1];
+    /**
+     * The control message at {@code offset}; what follows it up to {@code end}, if anything, is the
+     * payload. {@code reused}: {@code bytes} is the read buffer, which the next frame overwrites.
+     */
+    private void dispatch(byte[] bytes, int offset, int end, boolean reused) throws ProtocolException, OtpErlangDecodeException {
+        int[] next = this.next;
         OtpErlangObject control = Codec.decode(bytes, offset, end, next);
         if (!(control instanceof OtpErlangTuple) || ((OtpErlangTuple) control).arity() == 0
                 || !(((OtpErlangTuple) control).elementAt(0) instanceof OtpErlangLong)) {
             throw new ProtocolException("not a control message");
         }
         Payload payload = next[0] < end ? new Payload(bytes, next[0], end) : null;
-        if (!transport.listener().control(this, (OtpErlangTuple) control, payload)) {
-            throw new ProtocolException("a control message this node does not take: "
-                    + ((OtpErlangTuple) control).elementAt(0));
+        try {
+            if (!transport.listener().control(this, (OtpErlangTuple) control, payload)) {
+                throw new ProtocolException("a control message this node does not take: "
+                        + ((OtpErlangTuple) control).elementAt(0));
+            }
+        } finally {
+            if (payload != null && reused) {
+                payload.detach();
+            }
         }
     }
 

@@ -144,7 +144,7 @@ public final class InetModule {
         for (int k = 0; k < words.length; k++) {
             out[k] = words[k] instanceof Double
                     ? new OtpErlangDouble((Double) words[k])
-                    : new OtpErlangLong(words[k].longValue());
+                    : Terms.integer(words[k].longValue());
         }
         return new OtpErlangTuple(out);
     }

@@ -4,6 +4,8 @@ import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangRef;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,7 +15,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A process of this node: a pid other nodes can send to, link to and monitor, and a mailbox
@@ -24,6 +25,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LocalProcess implements Runnable {
     /** Messages handled per turn before the thread goes on to other processes. */
     private static final int BATCH = 64;
+    private static final VarHandle SCHEDULED;
+    private static final VarHandle MAILBOX;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SCHEDULED = l.findVarHandle(LocalProcess.class, "scheduled", boolean.class);
+            MAILBOX = l.findVarHandle(LocalProcess.class, "mailbox", Queue.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** A monitor another process holds on this one; by name when it was set up with a name. */
     static final class Watcher {
@@ -41,8 +54,10 @@ public final class LocalProcess implements Runnable {
     private final ProcessHandler handler;
     private final boolean trapExit;
     private final Executor executor;
-    private final Queue<Object> mailbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    // Made on the first message: a spawned call usually ends within its first turn, having
+    // received none. The flag says a thread has the process's turn or is about to take it.
+    private volatile Queue<Object> mailbox;
+    private volatile boolean scheduled;
     private String registeredName;
     private boolean alive = true;
     // Made on first use: most processes (a spawned call, an idle socket) have few or none.
@@ -125,28 +140,44 @@ public final class LocalProcess implements Runnable {
      * caller must be on the process's executor.
      */
     void runFirstTurn(Runnable task) {
-        mailbox.add(task);
-        if (scheduled.compareAndSet(false, true)) {
-            run();
+        if (SCHEDULED.compareAndSet(this, false, true)) {
+            turn(task);
+        } else {
+            enqueue(task);
         }
     }
 
     private void enqueue(Object item) {
-        mailbox.add(item);
-        if (scheduled.compareAndSet(false, true)) {
+        Queue<Object> q = mailbox;
+        if (q == null) {
+            q = new ConcurrentLinkedQueue<>();
+            if (!MAILBOX.compareAndSet(this, null, q)) {
+                q = mailbox;
+            }
+        }
+        q.add(item);
+        if (SCHEDULED.compareAndSet(this, false, true)) {
             executor.execute(this);
         }
     }
 
     @Override
     public void run() {
+        turn(null);
+    }
+
+    /** A turn: {@code first}, if any, then what the mailbox holds, up to a batch. */
+    private void turn(Object first) {
+        Object item = first;
         for (int i = 0; i < BATCH; i++) {
-            Object item = mailbox.poll();
-            if (item == null) {
+            Queue<Object> q = mailbox;
+            if (item == null && (q == null || (item = q.poll()) == null)) {
                 break;
             }
             if (!isAlive()) {
-                mailbox.clear();
+                if (q != null) {
+                    q.clear();
+                }
                 break;
             }
             try {
@@ -159,9 +190,11 @@ public final class LocalProcess implements Runnable {
                 // An exception in a process ends that process, as on BEAM.
                 node.crashed(this, e);
             }
+            item = null;
         }
-        scheduled.set(false);
-        if (!mailbox.isEmpty() && scheduled.compareAndSet(false, true)) {
+        scheduled = false;
+        Queue<Object> q = mailbox;
+        if (q != null && !q.isEmpty() && SCHEDULED.compareAndSet(this, false, true)) {
             executor.execute(this);
         }
     }

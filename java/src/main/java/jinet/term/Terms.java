@@ -18,12 +18,24 @@ public final class Terms {
     public static final OtpErlangAtom TRUE = atom("true");
     public static final OtpErlangAtom FALSE = atom("false");
     public static final OtpErlangList NIL = new OtpErlangList();
+    /** Octets, flags and control-message tags: the integers built on every call, made once. */
+    private static final OtpErlangLong[] SMALL = new OtpErlangLong[256];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = new OtpErlangLong(i);
+        }
+    }
 
     private Terms() {
     }
 
     public static OtpErlangAtom atom(String name) {
         return new OtpErlangAtom(name);
+    }
+
+    public static OtpErlangLong integer(long v) {
+        return v >= 0 && v < SMALL.length ? SMALL[(int) v] : new OtpErlangLong(v);
     }
 
     public static OtpErlangAtom bool(boolean b) {
