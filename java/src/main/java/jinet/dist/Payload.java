@@ -17,19 +17,17 @@ public final class Payload {
     private byte[] frame;
     private int offset;
     private int end;
-    private final int size;
     private OtpErlangObject term;
 
     Payload(byte[] frame, int offset, int end) {
         this.frame = frame;
         this.offset = offset;
         this.end = end;
-        this.size = end - offset;
     }
 
     /** Encoded size in bytes: large messages are worth decoding away from an I/O thread. */
     public int size() {
-        return size;
+        return end - offset;
     }
 
     /** The term; decoded once, so a borrowed payload need not keep its bytes afterwards. */

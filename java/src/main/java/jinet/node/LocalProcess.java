@@ -334,7 +334,7 @@ public final class LocalProcess implements Runnable {
     /** Pids are unique on this node: cheaper than an identity hash, which the JVM must install. */
     @Override
     public int hashCode() {
-        return pid.id() ^ (pid.serial() << 15);
+        return Node.number(pid);
     }
 
     @Override

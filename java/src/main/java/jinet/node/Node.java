@@ -189,7 +189,8 @@ public final class Node implements DistListener {
         return processes.get(number(pid));
     }
 
-    private static Integer number(OtpErlangPid pid) {
+    /** A local pid's number: its id and serial, unique on this node. */
+    static int number(OtpErlangPid pid) {
         return pid.id() | (pid.serial() << 15);
     }
 

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import jinet.term.Terms;
 
 /**
  * Reads the external term format from a byte range into the JInterface objects that
@@ -52,15 +53,9 @@ public final class TermDecoder {
     private static final byte K_MAP = 3;
     private static final byte K_FUN = 4;
 
-    private static final OtpErlangLong[] SMALL = new OtpErlangLong[256];
     private static final OtpErlangList NIL = new OtpErlangList();
     private static final OtpErlangTuple EMPTY_TUPLE = new OtpErlangTuple(new OtpErlangObject[0]);
 
-    static {
-        for (int i = 0; i < SMALL.length; i++) {
-            SMALL[i] = new OtpErlangLong(i);
-        }
-    }
 
     private byte[] buf;
     private int pos;
@@ -295,7 +290,7 @@ public final class TermDecoder {
             int tag = u8();
             switch (tag) {
                 case Tags.SMALL_INTEGER:
-                    v = SMALL[u8()];
+                    v = Terms.integer(u8());
                     break;
                 case Tags.INTEGER:
                     v = new OtpErlangLong(read4BE());
