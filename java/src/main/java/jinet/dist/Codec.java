@@ -1,5 +1,6 @@
 package jinet.dist;
 
+import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import jinet.term.ext.TermDecodeException;
@@ -24,10 +25,15 @@ final class Codec {
     private Codec() {
     }
 
-    /** One term at {@code offset}, with or without the version byte; the end of it via {@code next[0]}. */
-    static OtpErlangObject decode(byte[] buf, int offset, int end, int[] next) throws OtpErlangDecodeException {
+    /**
+     * One term at {@code offset}, with or without the version byte, its ATOM_CACHE_REFs indexing
+     * {@code atoms} (its header's); the end of it via {@code next[0]}.
+     */
+    static OtpErlangObject decode(byte[] buf, int offset, int end, OtpErlangAtom[] atoms, int[] next)
+            throws OtpErlangDecodeException {
         TermDecoder in = end - offset <= SMALL_INPUT ? DECODER.get() : new TermDecoder(new byte[0]);
         in.reset(buf, offset, end);
+        in.setAtomCache(atoms);
         try {
             OtpErlangObject t = offset < end && (buf[offset] & 0xff) == VERSION ? in.readVersionedTerm() : in.readTerm();
             if (next != null) {
@@ -39,8 +45,8 @@ final class Codec {
         }
     }
 
-    static OtpErlangObject decode(byte[] buf, int offset, int end) throws OtpErlangDecodeException {
-        return decode(buf, offset, end, null);
+    static OtpErlangObject decode(byte[] buf, int offset, int end, OtpErlangAtom[] atoms) throws OtpErlangDecodeException {
+        return decode(buf, offset, end, atoms, null);
     }
 
     /** This thread's encoder, emptied; hand it back with {@link #done} once its bytes are copied or taken. */

@@ -1,5 +1,6 @@
 package jinet.dist;
 
+import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
@@ -20,6 +21,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import jinet.term.ext.IncomingAtomCache;
+import jinet.term.ext.OutgoingAtomCache;
+import jinet.term.ext.TermDecodeException;
 import jinet.term.ext.TermEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,8 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private static final int KEPT_READ_BUFFER = 64 * 1024;
     /** net_tickintensity's default: ticks per net_ticktime, and silent periods that take a peer down. */
     private static final int TICKS_PER_TICKTIME = 4;
+    /** A header's atom cache section that makes no reference. */
+    private static final byte[] NO_ATOM_REFS = {0};
     private static final ByteBuf TICK = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[4]));
 
     private final DistTransport transport;
@@ -75,11 +81,20 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     /** Frames are copied here to be decoded; one larger than this gets an array of its own. */
     private byte[] readBuffer = new byte[256];
     private final int[] next = new int[1];
+    /** The distribution header's atom caches, when the peer has them; touched by the I/O thread only. */
+    private final OutgoingAtomCache atomsOut;
+    private final IncomingAtomCache atomsIn;
+    /** The atom cache section of the frame being sent; touched by the I/O thread only. */
+    private byte[] section = new byte[64];
     private long reassemblyBytes;
+    /** Where the terms of the frame whose header was read last start. */
+    private int termsStart;
 
     private static final class Reassembly {
         final ByteBuf data = Unpooled.buffer();
         long nextFragment;
+        /** The atoms the first fragment's header gave. */
+        OtpErlangAtom[] atoms;
     }
 
     DistConnection(DistTransport transport, Channel channel, String peer, long peerFlags) {
@@ -87,6 +102,9 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         this.channel = channel;
         this.peer = peer;
         this.peerFlags = peerFlags;
+        boolean atomCache = (peerFlags & DistFlags.DIST_HDR_ATOM_CACHE) != 0;
+        this.atomsOut = atomCache ? new OutgoingAtomCache() : null;
+        this.atomsIn = atomCache ? new IncomingAtomCache() : null;
     }
 
     public String peer() {
@@ -153,46 +171,83 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     public void send(OtpErlangTuple control, OtpErlangObject payload) {
         // A peer that takes fragments expects the distribution header on every frame, not pass-through
         TermEncoder out = Codec.encoder();
-        out.write4BE(0);
-        out.write1(VERSION);
-        out.write1(DIST_HEADER);
-        out.write1(0);
-        out.writeTerm(control);
-        int controlEnd = out.length();
-        if (payload != null) {
-            out.writeTerm(payload);
+        // Atoms go through the cache only where frames leave in the order they are encoded
+        boolean own = channel.eventLoop().inEventLoop();
+        OutgoingAtomCache atoms = own ? atomsOut : null;
+        out.useAtomCache(atoms);
+        int controlEnd;
+        try {
+            out.write4BE(0);
+            out.write1(VERSION);
+            out.write1(DIST_HEADER);
+            out.write1(0);
+            out.writeTerm(control);
+            controlEnd = out.length();
+            if (payload != null) {
+                out.writeTerm(payload);
+            }
+        } finally {
+            out.useAtomCache(null);
+        }
+        // The header with the message's atom references, when it made any; else the 0 written above
+        int sectionLength = 1;
+        if (atoms != null && atoms.refs() > 0) {
+            int most = atoms.sectionLength();
+            if (section.length < most) {
+                section = new byte[Math.max(most, section.length * 2)];
+            }
+            sectionLength = atoms.writeSection(section, 0);
         }
         int body = out.length() - DIST_HEADER_BYTES;
         if (body > FRAGMENT_SIZE && (peerFlags & DistFlags.FRAGMENTS) != 0) {
-            sendFragmented(out, controlEnd);
+            sendFragmented(out, controlEnd, sectionLength == 1 ? NO_ATOM_REFS : section, sectionLength);
             Codec.done(out, true);
             return;
         }
-        int n = out.length();
-        out.poke4BE(0, n - 4);
+        int n = DIST_HEADER_BYTES - 1 + sectionLength + body;
         boolean small = n < COALESCE_LIMIT;
-        if (small && channel.eventLoop().inEventLoop() && outbox.isEmpty()) {
+        if (small && own && outbox.isEmpty()) {
             if (channel.isActive()) {
                 if (pending == null) {
                     pending = batchBuffer();
                 }
-                pending.writeBytes(out.array(), 0, n);
+                if (sectionLength == 1) {
+                    out.poke4BE(0, n - 4);
+                    pending.writeBytes(out.array(), 0, n);
+                } else {
+                    pending.writeInt(n - 4).writeByte(VERSION).writeByte(DIST_HEADER)
+                            .writeBytes(section, 0, sectionLength).writeBytes(out.array(), DIST_HEADER_BYTES, body);
+                }
                 pendingFrames++;
                 scheduleDrain();
             }
-        } else {
-            // A small frame is copied, so the encoder keeps its array; a large one takes it.
-            enqueue(Unpooled.wrappedBuffer(small ? Arrays.copyOf(out.array(), n) : out.array(), 0, n));
+            Codec.done(out, false);
+            return;
         }
-        Codec.done(out, !small);
+        byte[] frame;
+        boolean taken = false;
+        if (sectionLength == 1) {
+            out.poke4BE(0, n - 4);
+            // A small frame is copied, so the encoder keeps its array; a large one takes it.
+            taken = !small;
+            frame = small ? Arrays.copyOf(out.array(), n) : out.array();
+        } else {
+            frame = new byte[n];
+            ByteBuf f = Unpooled.wrappedBuffer(frame).clear();
+            f.writeInt(n - 4).writeByte(VERSION).writeByte(DIST_HEADER)
+                    .writeBytes(section, 0, sectionLength).writeBytes(out.array(), DIST_HEADER_BYTES, body);
+        }
+        enqueue(Unpooled.wrappedBuffer(frame, 0, n));
+        Codec.done(out, taken);
     }
 
     /**
-     * The message encoded in {@code out} (after its 'D' header) as {@code 131 'E' Seq Frag 0 Data},
-     * then {@code 131 'F' Seq Frag Data} down to fragment 1. The first fragment holds the whole
+     * The message encoded in {@code out} (after its 'D' header) as {@code 131 'E' Seq Frag Section
+     * Data}, then {@code 131 'F' Seq Frag Data} down to fragment 1, {@code Section} being the atom
+     * cache section of the message's header. The first fragment holds the whole
      * control message, as BEAM reads it from there alone.
      */
-    private void sendFragmented(TermEncoder out, int controlEnd) {
+    private void sendFragmented(TermEncoder out, int controlEnd, byte[] section, int sectionLength) {
         byte[] data = out.array();
         int from = DIST_HEADER_BYTES;
         int end = out.length();
@@ -202,12 +257,12 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         for (long fragment = count; fragment >= 1; fragment--) {
             boolean first = fragment == count;
             int len = Math.min(first ? firstLength : FRAGMENT_SIZE, end - from);
-            int headerLength = 2 + 16 + (first ? 1 : 0);
+            int headerLength = 2 + 16 + (first ? sectionLength : 0);
             ByteBuf header = Unpooled.buffer(4 + headerLength);
             header.writeInt(headerLength + len).writeByte(VERSION).writeByte(first ? FRAGMENT_HEADER : FRAGMENT_CONT)
                     .writeLong(seq).writeLong(fragment);
             if (first) {
-                header.writeByte(0); // no atom cache references
+                header.writeBytes(section, 0, sectionLength);
             }
             enqueue(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(data, from, len)));
             from += len;
@@ -319,7 +374,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     private void onFrame(ByteBuf frame) throws ProtocolException, OtpErlangDecodeException {
         int first = frame.readUnsignedByte();
         if (first == PASS_THROUGH) {
-            dispatch(frame);
+            dispatch(frame, false);
             return;
         }
         if (first != VERSION || !frame.isReadable()) {
@@ -327,8 +382,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         }
         int kind = frame.readUnsignedByte();
         if (kind == DIST_HEADER) {
-            noAtomCache(frame);
-            dispatch(frame);
+            dispatch(frame, true);
         } else if (kind == FRAGMENT_HEADER || kind == FRAGMENT_CONT) {
             onFragment(frame, kind == FRAGMENT_HEADER);
         } else {
@@ -336,9 +390,25 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void noAtomCache(ByteBuf frame) throws ProtocolException {
-        if (!frame.isReadable() || frame.readUnsignedByte() != 0) {
-            throw new ProtocolException("atom cache references, which this node did not offer");
+    /**
+     * The atom cache section of a header at {@code at}: the message's atoms (null for none);
+     * {@link #termsStart} is where its terms begin. Read as frames arrive, since each may set
+     * slots that the next ones use.
+     */
+    private OtpErlangAtom[] atomCacheSection(byte[] bytes, int at, int end) throws ProtocolException {
+        if (atomsIn == null) {
+            if (at >= end || bytes[at] != 0) {
+                throw new ProtocolException("atom cache references from a peer that did not offer them");
+            }
+            termsStart = at + 1;
+            return null;
+        }
+        try {
+            OtpErlangAtom[] atoms = atomsIn.read(bytes, at, end);
+            termsStart = atomsIn.position();
+            return atoms;
+        } catch (TermDecodeException e) {
+            throw new ProtocolException(e.getMessage());
         }
     }
 
@@ -349,13 +419,17 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         long seq = frame.readLong();
         long fragment = frame.readLong();
         Reassembly r;
+        OtpErlangAtom[] atoms = null;
         if (first) {
-            noAtomCache(frame);
+            byte[] head = ByteBufUtil.getBytes(frame);
+            atoms = atomCacheSection(head, 0, head.length);
+            frame.skipBytes(termsStart);
             if (fragment < 1 || fragments.containsKey(seq)
                     || fragments.size() >= transport.config().maxFragmentedMessages) {
                 throw new ProtocolException("bad first fragment of sequence " + seq);
             }
             r = new Reassembly();
+            r.atoms = atoms;
             fragments.put(seq, r);
         } else {
             r = fragments.get(seq);
@@ -373,40 +447,50 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         if (fragment == 1) {
             fragments.remove(seq);
             reassemblyBytes -= r.data.readableBytes();
-            dispatch(r.data.array(), r.data.arrayOffset(), r.data.arrayOffset() + r.data.writerIndex(), false);
+            dispatch(r.data.array(), r.data.arrayOffset(), r.data.arrayOffset() + r.data.writerIndex(), false, r.atoms);
         }
     }
 
     /**
-     * The rest of a frame, copied off the I/O buffer into this connection's read buffer (a large
-     * one into its own array): a payload still encoded after the dispatch gets its own copy.
+     * The rest of a frame, after its atom cache section if {@code header}, copied off the I/O
+     * buffer into this connection's read buffer (a large one into its own array): a payload still
+     * encoded after the dispatch gets its own copy.
      */
-    private void dispatch(ByteBuf frame) throws ProtocolException, OtpErlangDecodeException {
+    private void dispatch(ByteBuf frame, boolean header) throws ProtocolException, OtpErlangDecodeException {
         int n = frame.readableBytes();
-        if (n > KEPT_READ_BUFFER) {
-            byte[] bytes = ByteBufUtil.getBytes(frame);
-            dispatch(bytes, 0, n, false);
-            return;
+        boolean reused = n <= KEPT_READ_BUFFER;
+        byte[] bytes;
+        if (reused) {
+            if (readBuffer.length < n) {
+                readBuffer = new byte[Math.min(KEPT_READ_BUFFER, Math.max(n, readBuffer.length * 2))];
+            }
+            bytes = readBuffer;
+            frame.getBytes(frame.readerIndex(), bytes, 0, n);
+        } else {
+            bytes = ByteBufUtil.getBytes(frame);
         }
-        if (readBuffer.length < n) {
-            readBuffer = new byte[Math.min(KEPT_READ_BUFFER, Math.max(n, readBuffer.length * 2))];
+        OtpErlangAtom[] atoms = null;
+        int from = 0;
+        if (header) {
+            atoms = atomCacheSection(bytes, 0, n);
+            from = termsStart;
         }
-        frame.getBytes(frame.readerIndex(), readBuffer, 0, n);
-        dispatch(readBuffer, 0, n, true);
+        dispatch(bytes, from, n, reused, atoms);
     }
 
     /**
      * The control message at {@code offset}; what follows it up to {@code end}, if anything, is the
      * payload. {@code reused}: {@code bytes} is the read buffer, which the next frame overwrites.
      */
-    private void dispatch(byte[] bytes, int offset, int end, boolean reused) throws ProtocolException, OtpErlangDecodeException {
+    private void dispatch(byte[] bytes, int offset, int end, boolean reused, OtpErlangAtom[] atoms)
+            throws ProtocolException, OtpErlangDecodeException {
         int[] next = this.next;
-        OtpErlangObject control = Codec.decode(bytes, offset, end, next);
+        OtpErlangObject control = Codec.decode(bytes, offset, end, atoms, next);
         if (!(control instanceof OtpErlangTuple) || ((OtpErlangTuple) control).arity() == 0
                 || !(((OtpErlangTuple) control).elementAt(0) instanceof OtpErlangLong)) {
             throw new ProtocolException("not a control message");
         }
-        Payload payload = next[0] < end ? new Payload(bytes, next[0], end) : null;
+        Payload payload = next[0] < end ? new Payload(bytes, next[0], end, atoms) : null;
         try {
             if (!transport.listener().control(this, (OtpErlangTuple) control, payload)) {
                 throw new ProtocolException("a control message this node does not take: "

@@ -12,6 +12,7 @@ public final class DistFlags {
     public static final long EXPORT_PTR_TAG = 0x200;
     public static final long BIT_BINARIES = 0x400;
     public static final long NEW_FLOATS = 0x800;
+    public static final long DIST_HDR_ATOM_CACHE = 0x2000;
     public static final long UTF8_ATOMS = 0x10000;
     public static final long MAP_TAG = 0x20000;
     public static final long BIG_CREATION = 0x40000;
@@ -30,11 +31,11 @@ public final class DistFlags {
 
     /**
      * What jinet offers: a hidden node (no PUBLISHED) that serves monitors, spawn, the unlink
-     * protocol, exit reasons as payload and fragmented messages; no atom cache, so every frame
-     * from a peer carries its atoms in full.
+     * protocol, exit reasons as payload, fragmented messages and the distribution header's atom
+     * cache (atoms a peer has seen are sent as an index, in both directions).
      */
     public static final long OFFERED = MANDATORY | DIST_MONITOR | DIST_MONITOR_NAME | FUN_TAGS
-            | BIG_SEQTRACE_LABELS | EXIT_PAYLOAD | FRAGMENTS | UNLINK_ID | SPAWN;
+            | BIG_SEQTRACE_LABELS | EXIT_PAYLOAD | FRAGMENTS | UNLINK_ID | SPAWN | DIST_HDR_ATOM_CACHE;
 
     /** A peer's flags as dist_util reads them: the digest flag stands for every mandatory flag. */
     public static long expandMandatory(long flags) {

@@ -1,5 +1,6 @@
 package jinet.dist;
 
+import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import java.util.Arrays;
@@ -17,12 +18,15 @@ public final class Payload {
     private byte[] frame;
     private int offset;
     private int end;
+    /** The atoms its frame's header gave, which its ATOM_CACHE_REFs index. */
+    private OtpErlangAtom[] atoms;
     private OtpErlangObject term;
 
-    Payload(byte[] frame, int offset, int end) {
+    Payload(byte[] frame, int offset, int end, OtpErlangAtom[] atoms) {
         this.frame = frame;
         this.offset = offset;
         this.end = end;
+        this.atoms = atoms;
     }
 
     /** Encoded size in bytes: large messages are worth decoding away from an I/O thread. */
@@ -33,8 +37,9 @@ public final class Payload {
     /** The term; decoded once, so a borrowed payload need not keep its bytes afterwards. */
     public synchronized OtpErlangObject decode() throws OtpErlangDecodeException {
         if (term == null) {
-            term = Codec.decode(frame, offset, end);
+            term = Codec.decode(frame, offset, end, atoms);
             frame = null;
+            atoms = null;
         }
         return term;
     }

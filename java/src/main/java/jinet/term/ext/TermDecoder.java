@@ -591,7 +591,7 @@ public final class TermDecoder {
                 throw new TermDecodeException("expected an atom, got tag " + tag);
         }
         need(n);
-        OtpErlangAtom a = AtomCache.get(buf, pos, n, latin1);
+        OtpErlangAtom a = InternedAtoms.get(buf, pos, n, latin1);
         pos += n;
         return a;
     }

@@ -37,6 +37,7 @@ public final class TermEncoder {
 
     private byte[] buf;
     private int len;
+    private OutgoingAtomCache atomCache;
 
     private byte[] kind = new byte[16];
     private Object[] cont = new Object[16];
@@ -61,8 +62,18 @@ public final class TermEncoder {
         return len;
     }
 
+    /** Empties the output; the atom cache is no longer used. */
     public void reset() {
         len = 0;
+        atomCache = null;
+    }
+
+    /**
+     * Atoms from here on are written as references into {@code cache} where it takes them (a
+     * distribution header's atom cache); null writes them in full.
+     */
+    public void useAtomCache(OutgoingAtomCache cache) {
+        atomCache = cache;
     }
 
     public byte[] toByteArray() {
@@ -496,8 +507,21 @@ public final class TermEncoder {
         write1(Tags.NIL);
     }
 
-    /** SMALL_ATOM_UTF8, or ATOM_UTF8 past 255 bytes of UTF-8. */
+    /**
+     * SMALL_ATOM_UTF8, or ATOM_UTF8 past 255 bytes of UTF-8; an ATOM_CACHE_REF instead while a
+     * connection's atom cache is in use and takes the atom.
+     */
     private void writeAtom(String s) {
+        OutgoingAtomCache cache = atomCache;
+        if (cache != null) {
+            int ref = cache.ref(s);
+            if (ref >= 0) {
+                ensure(2);
+                buf[len++] = (byte) Tags.ATOM_CACHE_REF;
+                buf[len++] = (byte) ref;
+                return;
+            }
+        }
         byte[] known = AtomBytes.get(s);
         if (known != null) {
             writeBytes(known);
@@ -509,25 +533,7 @@ public final class TermEncoder {
     }
 
     private void encodeAtom(String s) {
-        int n = s.length();
-        int utf8 = 0;
-        boolean ascii = true;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                utf8++;
-            } else {
-                ascii = false;
-                if (c < 0x800) {
-                    utf8 += 2;
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    utf8 += 4;
-                    i++;
-                } else {
-                    utf8 += 3;
-                }
-            }
-        }
+        int utf8 = utf8Length(s);
         ensure(3 + utf8);
         if (utf8 <= 255) {
             buf[len++] = (byte) Tags.SMALL_ATOM_UTF8;
@@ -537,31 +543,53 @@ public final class TermEncoder {
             buf[len++] = (byte) (utf8 >>> 8);
             buf[len++] = (byte) utf8;
         }
-        if (ascii) {
-            for (int i = 0; i < n; i++) {
-                buf[len++] = (byte) s.charAt(i);
+        len += writeUtf8(s, buf, len);
+    }
+
+    /** The bytes of {@code s} in UTF-8 (a lone surrogate as three, as it is written). */
+    static int utf8Length(String s) {
+        int n = s.length();
+        int utf8 = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                utf8++;
+            } else if (c < 0x800) {
+                utf8 += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                utf8 += 4;
+                i++;
+            } else {
+                utf8 += 3;
             }
-            return;
         }
+        return utf8;
+    }
+
+    /** Writes {@code s} in UTF-8 at {@code at}, which must have room; returns the bytes written. */
+    static int writeUtf8(String s, byte[] out, int at) {
+        int start = at;
+        int n = s.length();
         for (int i = 0; i < n; ) {
             int cp = s.codePointAt(i);
             i += Character.charCount(cp);
             if (cp < 0x80) {
-                buf[len++] = (byte) cp;
+                out[at++] = (byte) cp;
             } else if (cp < 0x800) {
-                buf[len++] = (byte) (0xc0 | (cp >>> 6));
-                buf[len++] = (byte) (0x80 | (cp & 0x3f));
+                out[at++] = (byte) (0xc0 | (cp >>> 6));
+                out[at++] = (byte) (0x80 | (cp & 0x3f));
             } else if (cp < 0x10000) {
-                buf[len++] = (byte) (0xe0 | (cp >>> 12));
-                buf[len++] = (byte) (0x80 | ((cp >>> 6) & 0x3f));
-                buf[len++] = (byte) (0x80 | (cp & 0x3f));
+                out[at++] = (byte) (0xe0 | (cp >>> 12));
+                out[at++] = (byte) (0x80 | ((cp >>> 6) & 0x3f));
+                out[at++] = (byte) (0x80 | (cp & 0x3f));
             } else {
-                buf[len++] = (byte) (0xf0 | (cp >>> 18));
-                buf[len++] = (byte) (0x80 | ((cp >>> 12) & 0x3f));
-                buf[len++] = (byte) (0x80 | ((cp >>> 6) & 0x3f));
-                buf[len++] = (byte) (0x80 | (cp & 0x3f));
+                out[at++] = (byte) (0xf0 | (cp >>> 18));
+                out[at++] = (byte) (0x80 | ((cp >>> 12) & 0x3f));
+                out[at++] = (byte) (0x80 | ((cp >>> 6) & 0x3f));
+                out[at++] = (byte) (0x80 | (cp & 0x3f));
             }
         }
+        return at - start;
     }
 
     private void writeLong(long v) {

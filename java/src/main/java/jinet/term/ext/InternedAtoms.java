@@ -13,7 +13,7 @@ import java.util.Arrays;
  * final, so a racing reader sees either a whole entry or another one, and a lost update only
  * costs a later miss.
  */
-final class AtomCache {
+final class InternedAtoms {
     private static final int SLOTS = 4096;
 
     private static final class Entry {
@@ -30,7 +30,7 @@ final class AtomCache {
 
     private static final Entry[] slots = new Entry[SLOTS];
 
-    private AtomCache() {}
+    private InternedAtoms() {}
 
     /**
      * The atom whose text is {@code len} bytes at {@code off}, Latin-1 or UTF-8. BEAM refuses
