@@ -45,6 +45,7 @@
 %% OTP 25's MANDATORY_DFLAGS_25 (dist.hrl), which DFLAG_MANDATORY_25_DIGEST
 %% stands for.
 -define(MANDATORY_25, 16#1070f94).
+-define(DFLAG_DIST_HDR_ATOM_CACHE, 16#2000).
 -define(PING_IN_FLIGHT, "ping of V over its connection, V stopped: answer, "
         "within 1 s of the node reporting V down").
 
@@ -646,9 +647,11 @@ receive_downs(Watchers, Deadline, Start, Got) ->
 %% closed within the window (before a handshake: net_setuptime + 2 s; after
 %% it, while the probe sends ticks, 2 s; a probe that cannot go on with ticks
 %% is left to the tick timeout: 1.25 x net_ticktime + 2 s), and does the node
-%% keep serving (rpc:call during and after). Two controls stay open: a
-%% handshake then ticks, and a handshake then a valid message (which
-%% arrives). What each node sent before closing is logged, not compared.
+%% keep serving (rpc:call during and after). Controls stay open: a handshake
+%% then ticks, a handshake then a valid message, and one offering the atom
+%% cache then two messages whose headers set and then use cache entries (both
+%% messages arrive). What each node sent before closing is logged, not
+%% compared.
 garbage_input(Config) ->
     {P, J} = nodes_of(Config),
     Probes = probes(),
@@ -656,6 +659,8 @@ garbage_input(Config) ->
                   Port = dist_port(S),
                   Idle = new_idle(S, ds_probe_target),
                   Mon = erlang:monitor(process, Idle),
+                  Cached = new_idle(S, ds_probe_cached),
+                  CachedMon = erlang:monitor(process, Cached),
                   Events = node_events_start(S),
                   Runs = [fun() -> probe(S, Port, Pr) end || Pr <- Probes],
                   Self = self(),
@@ -673,11 +678,17 @@ garbage_input(Config) ->
                             after 0 -> no_down
                             end,
                   Idle ! {exit, done},
+                  ArrivedCached = receive
+                                      {'DOWN', CachedMon, process, Cached, W} -> W
+                                  after 0 -> no_down
+                                  end,
+                  Cached ! {exit, done},
                   {[O || {ok, O} <- Outcomes] ++
                        [{crashed, E} || {'EXIT', E} <- Outcomes],
-                   DuringRpc, Arrived, rpc_ok(S), node_events_stop(Events)}
+                   DuringRpc, Arrived, ArrivedCached, rpc_ok(S),
+                   node_events_stop(Events)}
           end,
-    [{ok, {BO, BD, BA, BAfter, BEv}}, {ok, {RO, RD, RA, RAfter, REv}}] =
+    [{ok, {BO, BD, BA, BC, BAfter, BEv}}, {ok, {RO, RD, RA, RC, RAfter, REv}}] =
         jinet_diff:parallel([fun() -> Run(P) end, fun() -> Run(J) end]),
     jinet_diff:log("garbage_input: {probe, outcome, ms, what the node sent "
                    "first}~nBEAM:~n~tp~njinet:~n~tp", [BO, RO]),
@@ -699,6 +710,8 @@ garbage_input(Config) ->
                  {"the test node's connection to the node: events meanwhile",
                   BEv, REv},
                  {"the valid message arrived: 'DOWN' reason", BA, RA},
+                 {"the message through the atom cache arrived: 'DOWN' reason",
+                  BC, RC},
                  {"rpc:call afterwards", BAfter, RAfter}]).
 
 label({refused, _}) -> "refused";
@@ -749,7 +762,11 @@ probes() ->
      {"truncated frame", post, truncated_frame, closed},
      {"unknown control op", post, unknown_op, closed},
      {"fragment out of order", post, fragment_out_of_order, closed},
-     {"fragment of no message", post, fragment_unknown, closed}].
+     {"fragment of no message", post, fragment_unknown, closed},
+     {"atom cache: entries set, then referenced (arrives)", post,
+      {atom_cache, set_then_use}, open},
+     {"atom cache: a slot referenced before it was set", post,
+      {atom_cache, unset_slot}, closed}].
 
 packet_raw(B) -> B.
 
@@ -790,6 +807,7 @@ probe(_S, Port, {Name, post, What, _}) ->
                {flags, F} -> #{flags => F};
                {cookie, C} -> #{cookie => C};
                {name, N} -> #{name => N};
+               {atom_cache, _} -> #{flags => fake_flags() bor ?DFLAG_DIST_HDR_ATOM_CACHE};
                _ -> #{}
            end,
     T00 = now_ms(),
@@ -812,6 +830,24 @@ probe(_S, Port, {Name, post, What, _}) ->
 %% {Bytes, SendTicks, WindowMs}.
 post_bytes(ticks, _Me) ->
     {<<0:32>>, true, 2000};
+post_bytes({atom_cache, set_then_use}, Me) ->
+    %% Four new entries in four segments; the first message, to
+    %% ds_probe_cached, is one it ignores; the second reaches it through the
+    %% entries alone and ends it with reason probe_cached.
+    MeB = strip(term_to_binary(Me)),
+    Set = cache_section([{1, new, ''}, {258, new, ds_probe_cached},
+                         {1027, new, exit}, {2047, new, probe_cached}]),
+    Use = cache_section([{1027, old, exit}, {2047, old, probe_cached},
+                         {1, old, ''}, {258, old, ds_probe_cached}]),
+    {<<(frag(<<131, $D, Set/binary, 104, 4, 97, 6, MeB/binary, 82, 0, 82, 1,
+               104, 3, 82, 2, 82, 3, 82, 1>>))/binary,
+       (frag(<<131, $D, Use/binary, 104, 4, 97, 6, MeB/binary, 82, 2, 82, 3,
+               104, 2, 82, 0, 82, 1>>))/binary>>, true, 2000};
+post_bytes({atom_cache, unset_slot}, Me) ->
+    MeB = strip(term_to_binary(Me)),
+    Unset = cache_section([{1800, old, ds_probe_cached}]),
+    {frag(<<131, $D, Unset/binary, 104, 4, 97, 6, MeB/binary, 119, 0, 82, 0,
+            119, 1, $x>>), true, 2000};
 post_bytes({_Option, _}, _Me) ->
     {<<0:32>>, true, 2000};
 post_bytes(valid_message, Me) ->
@@ -851,6 +887,24 @@ dist_body(Terms) ->
     <<131, $D, 0, (<< <<(strip(term_to_binary(T)))/binary>> || T <- Terms >>)/binary>>.
 
 strip(<<131, B/binary>>) -> B.
+
+%% A distribution header's atom cache section (what follows 131 'D') for
+%% references [{Slot, new | old, Atom}], which terms then index in order.
+cache_section(Refs) ->
+    Halves = [case New of new -> 8; old -> 0 end bor (Slot bsr 8)
+              || {Slot, New, _} <- Refs] ++ [0],
+    Entries = << <<(Slot band 255),
+                   (case New of
+                        new -> <<(byte_size(T)), T/binary>>;
+                        old -> <<>>
+                    end)/binary>>
+                 || {Slot, New, A} <- Refs, T <- [atom_to_binary(A, utf8)] >>,
+    <<(length(Refs)), (flag_bytes(Halves))/binary, Entries/binary>>.
+
+%% Half bytes, the first of each pair in the low half.
+flag_bytes([]) -> <<>>;
+flag_bytes([Lo]) -> <<0:4, Lo:4>>;
+flag_bytes([Lo, Hi | Rest]) -> <<Hi:4, Lo:4, (flag_bytes(Rest))/binary>>.
 
 fake_pid(Node, Creation) ->
     binary_to_term(<<131, 88, 119, (byte_size(Node)), Node/binary, 1:32, 0:32,
