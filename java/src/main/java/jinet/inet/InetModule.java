@@ -157,6 +157,17 @@ public final class InetModule {
         if (!(term instanceof OtpErlangList)) {
             return CharList.notAList();
         }
+        OtpErlangList first = (OtpErlangList) term;
+        OtpErlangObject end = first.getLastTail();
+        if (!(end instanceof OtpErlangList) && !(end instanceof OtpErlangString)) {
+            // The usual list, in one piece: its elements go straight into an array of their number,
+            // not through a growing list and a copy (a 10-million-element string is 40 MB each)
+            Object[] items = new Object[first.arity()];
+            for (int k = 0; k < items.length; k++) {
+                items[k] = element(first.elementAt(k));
+            }
+            return CharList.wrap(items, end == null);
+        }
         List<Object> items = new ArrayList<>();
         OtpErlangObject tail = term;
         // A tail may itself be a list on the wire (e.g. a string); the parser sees one flat list.
@@ -169,8 +180,8 @@ public final class InetModule {
                 return CharList.wrap(items.toArray(), false);
             }
             OtpErlangList list = (OtpErlangList) tail;
-            for (OtpErlangObject e : list.elements()) {
-                items.add(element(e));
+            for (int k = 0, n = list.arity(); k < n; k++) {
+                items.add(element(list.elementAt(k)));
             }
             if (list.isProper()) {
                 return CharList.wrap(items.toArray(), true);
