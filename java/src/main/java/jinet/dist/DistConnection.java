@@ -186,6 +186,11 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
             if (payload != null) {
                 out.writeTerm(payload);
             }
+        } catch (RuntimeException | Error e) {
+            if (atoms != null) {
+                atoms.abandon(); // the peer never sees this header: its slots stay as they were
+            }
+            throw e;
         } finally {
             out.useAtomCache(null);
         }
@@ -211,41 +216,43 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
                 if (pending == null) {
                     pending = batchBuffer();
                 }
-                if (sectionLength == 1) {
-                    out.poke4BE(0, n - 4);
-                    pending.writeBytes(out.array(), 0, n);
-                } else {
-                    pending.writeInt(n - 4).writeByte(VERSION).writeByte(DIST_HEADER)
-                            .writeBytes(section, 0, sectionLength).writeBytes(out.array(), DIST_HEADER_BYTES, body);
-                }
+                writeFrame(pending, out, n, sectionLength);
                 pendingFrames++;
                 scheduleDrain();
             }
             Codec.done(out, false);
             return;
         }
+        // A large frame with no atom references takes the encoder's array; any other is copied
+        boolean taken = !small && sectionLength == 1;
         byte[] frame;
-        boolean taken = false;
-        if (sectionLength == 1) {
+        if (taken) {
             out.poke4BE(0, n - 4);
-            // A small frame is copied, so the encoder keeps its array; a large one takes it.
-            taken = !small;
-            frame = small ? Arrays.copyOf(out.array(), n) : out.array();
+            frame = out.array();
         } else {
             frame = new byte[n];
-            ByteBuf f = Unpooled.wrappedBuffer(frame).clear();
-            f.writeInt(n - 4).writeByte(VERSION).writeByte(DIST_HEADER)
-                    .writeBytes(section, 0, sectionLength).writeBytes(out.array(), DIST_HEADER_BYTES, body);
+            writeFrame(Unpooled.wrappedBuffer(frame).clear(), out, n, sectionLength);
         }
         enqueue(Unpooled.wrappedBuffer(frame, 0, n));
         Codec.done(out, taken);
     }
 
+    /** The frame of {@code n} bytes: its length, 131 'D', the atom cache section, the terms in {@code out}. */
+    private void writeFrame(ByteBuf to, TermEncoder out, int n, int sectionLength) {
+        if (sectionLength == 1) {
+            out.poke4BE(0, n - 4); // the section is the 0 the encoder holds
+            to.writeBytes(out.array(), 0, n);
+        } else {
+            to.writeInt(n - 4).writeByte(VERSION).writeByte(DIST_HEADER).writeBytes(section, 0, sectionLength)
+                    .writeBytes(out.array(), DIST_HEADER_BYTES, out.length() - DIST_HEADER_BYTES);
+        }
+    }
+
     /**
      * The message encoded in {@code out} (after its 'D' header) as {@code 131 'E' Seq Frag Section
      * Data}, then {@code 131 'F' Seq Frag Data} down to fragment 1, {@code Section} being the atom
-     * cache section of the message's header. The first fragment holds the whole
-     * control message, as BEAM reads it from there alone.
+     * cache section of the message's header. The first fragment holds the whole control message,
+     * as BEAM reads it from there alone.
      */
     private void sendFragmented(TermEncoder out, int controlEnd, byte[] section, int sectionLength) {
         byte[] data = out.array();
