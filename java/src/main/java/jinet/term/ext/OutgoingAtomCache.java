@@ -1,5 +1,7 @@
 package jinet.term.ext;
 
+import java.util.Arrays;
+
 /**
  * The atom cache of one connection's sending side (the distribution header's, DFLAG_DIST_HDR_ATOM_CACHE):
  * what the peer holds in each of its 2048 slots, as the frames sent so far have set them. A message's
@@ -72,7 +74,7 @@ public final class OutgoingAtomCache {
         }
         int flags = at;
         int flagBytes = n / 2 + 1;
-        java.util.Arrays.fill(out, flags, flags + flagBytes, (byte) 0);
+        Arrays.fill(out, flags, flags + flagBytes, (byte) 0);
         at += flagBytes;
         for (int r = 0; r < n; r++) {
             int slot = slotOfRef[r];
