@@ -81,14 +81,15 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     /** Frames are copied here to be decoded; one larger than this gets an array of its own. */
     private byte[] readBuffer = new byte[256];
     private final int[] next = new int[1];
-    /** The distribution header's atom caches, when the peer has them; touched by the I/O thread only. */
+    /**
+     * The distribution header's atom caches, the sending one only when the peer has it; touched by
+     * the I/O thread only.
+     */
     private final OutgoingAtomCache atomsOut;
     private final IncomingAtomCache atomsIn;
     /** The atom cache section of the frame being sent; touched by the I/O thread only. */
     private byte[] section = new byte[64];
     private long reassemblyBytes;
-    /** Where the terms of the frame whose header was read last start. */
-    private int termsStart;
 
     private static final class Reassembly {
         final ByteBuf data = Unpooled.buffer();
@@ -104,7 +105,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         this.peerFlags = peerFlags;
         boolean atomCache = (peerFlags & DistFlags.DIST_HDR_ATOM_CACHE) != 0;
         this.atomsOut = atomCache ? new OutgoingAtomCache() : null;
-        this.atomsIn = atomCache ? new IncomingAtomCache() : null;
+        this.atomsIn = new IncomingAtomCache(atomCache);
     }
 
     public String peer() {
@@ -197,9 +198,9 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         // The header with the message's atom references, when it made any; else the 0 written above
         int sectionLength = 1;
         if (atoms != null && atoms.refs() > 0) {
-            int most = atoms.sectionLength();
-            if (section.length < most) {
-                section = new byte[Math.max(most, section.length * 2)];
+            int need = atoms.sectionLength();
+            if (section.length < need) {
+                section = new byte[Math.max(need, section.length * 2)];
             }
             sectionLength = atoms.writeSection(section, 0);
         }
@@ -399,21 +400,12 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * The atom cache section of a header at {@code at}: the message's atoms (null for none);
-     * {@link #termsStart} is where its terms begin. Read as frames arrive, since each may set
-     * slots that the next ones use.
+     * {@code atomsIn.position()} is where its terms begin. Read as frames arrive, since each may
+     * set slots that the next ones use.
      */
     private OtpErlangAtom[] atomCacheSection(byte[] bytes, int at, int end) throws ProtocolException {
-        if (atomsIn == null) {
-            if (at >= end || bytes[at] != 0) {
-                throw new ProtocolException("atom cache references from a peer that did not offer them");
-            }
-            termsStart = at + 1;
-            return null;
-        }
         try {
-            OtpErlangAtom[] atoms = atomsIn.read(bytes, at, end);
-            termsStart = atomsIn.position();
-            return atoms;
+            return atomsIn.read(bytes, at, end);
         } catch (TermDecodeException e) {
             throw new ProtocolException(e.getMessage());
         }
@@ -430,7 +422,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         if (first) {
             byte[] head = ByteBufUtil.getBytes(frame);
             atoms = atomCacheSection(head, 0, head.length);
-            frame.skipBytes(termsStart);
+            frame.skipBytes(atomsIn.position());
             if (fragment < 1 || fragments.containsKey(seq)
                     || fragments.size() >= transport.config().maxFragmentedMessages) {
                 throw new ProtocolException("bad first fragment of sequence " + seq);
@@ -480,7 +472,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         int from = 0;
         if (header) {
             atoms = atomCacheSection(bytes, 0, n);
-            from = termsStart;
+            from = atomsIn.position();
         }
         dispatch(bytes, from, n, reused, atoms);
     }

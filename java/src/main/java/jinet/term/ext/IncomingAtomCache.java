@@ -9,8 +9,14 @@ import com.ericsson.otp.erlang.OtpErlangAtom;
  * own, so a message decoded later, elsewhere, is not affected by the headers that came after it.
  */
 public final class IncomingAtomCache {
-    private final OtpErlangAtom[] slots = new OtpErlangAtom[OutgoingAtomCache.SLOTS];
+    /** Null on a connection whose peer did not offer the cache: its headers must make no reference. */
+    private final OtpErlangAtom[] slots;
     private int position;
+
+    /** {@code offered}: both sides have DFLAG_DIST_HDR_ATOM_CACHE, so the peer's headers may use it. */
+    public IncomingAtomCache(boolean offered) {
+        slots = offered ? new OtpErlangAtom[OutgoingAtomCache.SLOTS] : null;
+    }
 
     /**
      * The atom cache section at {@code at} (the reference count, flags and references that follow
@@ -22,6 +28,9 @@ public final class IncomingAtomCache {
         if (n == 0) {
             position = at;
             return null;
+        }
+        if (slots == null) {
+            throw new TermDecodeException("atom cache references from a peer that did not offer them");
         }
         int flags = at;
         at += n / 2 + 1;

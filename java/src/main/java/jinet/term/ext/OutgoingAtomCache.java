@@ -26,7 +26,11 @@ public final class OutgoingAtomCache {
     private final short[] refOfSlot = new short[SLOTS];
     private final int[] slotOfRef = new int[MAX_REFS];
     private final String[] atomOfRef = new String[MAX_REFS];
+    /** The reference sets its slot (the peer holds another atom there, or none): its text goes too. */
+    private final boolean[] newOfRef = new boolean[MAX_REFS];
     private int refs;
+    /** Length and text bytes of the message's new entries. */
+    private int newEntryBytes;
 
     /**
      * The reference index for {@code atom} in the message being encoded, or -1 to write it in full:
@@ -40,13 +44,24 @@ public final class OutgoingAtomCache {
             String a = atomOfRef[r];
             return a == atom || a.equals(atom) ? r : -1;
         }
-        if (refs == MAX_REFS || (atom.length() > MAX_TEXT / 3 && TermEncoder.utf8Length(atom) > MAX_TEXT)) {
+        if (refs == MAX_REFS) {
             return -1;
+        }
+        // The peer's slots only ever hold atoms admitted here, so only a new entry needs the length check
+        String held = peerHolds[slot];
+        boolean set = held != atom && !atom.equals(held);
+        if (set) {
+            int text = TermEncoder.utf8Length(atom);
+            if (text > MAX_TEXT) {
+                return -1;
+            }
+            newEntryBytes += 1 + text;
         }
         r = refs++;
         refOfSlot[slot] = (short) (r + 1);
         slotOfRef[r] = slot;
         atomOfRef[r] = atom;
+        newOfRef[r] = set;
         return r;
     }
 
@@ -62,7 +77,7 @@ public final class OutgoingAtomCache {
 
     /**
      * The header's atom cache section for the message just encoded (the reference count, flags and
-     * references, without the leading 131 68), written at {@code at} in {@code out}, which
+     * references, without the leading 131 68), written at {@code at} in {@code out}, where
      * {@link #sectionLength} bytes must fit; the peer's slots as the header sets them are taken as
      * held from now on. Returns the end of the section.
      */
@@ -79,12 +94,10 @@ public final class OutgoingAtomCache {
         for (int r = 0; r < n; r++) {
             int slot = slotOfRef[r];
             String atom = atomOfRef[r];
-            String held = peerHolds[slot];
-            boolean fresh = held != atom && !atom.equals(held);
-            int half = (fresh ? 8 : 0) | (slot >>> 8);
+            int half = (newOfRef[r] ? 8 : 0) | (slot >>> 8);
             out[flags + r / 2] |= (byte) ((r & 1) == 0 ? half : half << 4);
             out[at++] = (byte) slot;
-            if (fresh) {
+            if (newOfRef[r]) {
                 int len = TermEncoder.writeUtf8(atom, out, at + 1);
                 out[at] = (byte) len;
                 at += 1 + len;
@@ -95,24 +108,14 @@ public final class OutgoingAtomCache {
         }
         // the last half byte's LongAtoms flag stays clear: no header text is over 255 bytes
         refs = 0;
+        newEntryBytes = 0;
         return at;
     }
 
-    /** An upper bound of {@link #writeSection}'s length for the message just encoded. */
+    /** {@link #writeSection}'s length for the message just encoded. */
     public int sectionLength() {
         int n = refs;
-        if (n == 0) {
-            return 1;
-        }
-        int len = 1 + n / 2 + 1 + n;
-        for (int r = 0; r < n; r++) {
-            String atom = atomOfRef[r];
-            String held = peerHolds[slotOfRef[r]];
-            if (held != atom && !atom.equals(held)) {
-                len += 1 + Math.min(MAX_TEXT, 3 * atom.length());
-            }
-        }
-        return len;
+        return n == 0 ? 1 : 1 + n / 2 + 1 + n + newEntryBytes;
     }
 
     /** The message being encoded is dropped: its references go, and the peer's slots are as they were. */
@@ -122,5 +125,6 @@ public final class OutgoingAtomCache {
             atomOfRef[r] = null;
         }
         refs = 0;
+        newEntryBytes = 0;
     }
 }

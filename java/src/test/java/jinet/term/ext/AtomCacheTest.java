@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class AtomCacheTest {
     private final OutgoingAtomCache out = new OutgoingAtomCache();
-    private final IncomingAtomCache in = new IncomingAtomCache();
+    private final IncomingAtomCache in = new IncomingAtomCache(true);
     private final TermEncoder enc = new TermEncoder();
 
     /** The frame's body after 131 68: the section, then the term. */
@@ -32,6 +32,7 @@ class AtomCacheTest {
         enc.useAtomCache(null);
         byte[] section = new byte[out.sectionLength()];
         int n = out.writeSection(section, 0);
+        assertEquals(section.length, n, "sectionLength() is the section's length");
         byte[] f = Arrays.copyOf(section, n + enc.length());
         System.arraycopy(enc.array(), 0, f, n, enc.length());
         return f;
@@ -111,6 +112,16 @@ class AtomCacheTest {
         assertThrows(TermDecodeException.class, () -> in.read(cut, 0, cut.length));
         byte[] empty = {};
         assertThrows(TermDecodeException.class, () -> in.read(empty, 0, 0));
+    }
+
+    @Test
+    void aPeerThatDidNotOfferTheCacheMayMakeNoReference() throws Exception {
+        IncomingAtomCache none = new IncomingAtomCache(false);
+        byte[] zero = {0, 106};
+        assertNull(none.read(zero, 0, zero.length));
+        assertEquals(1, none.position());
+        byte[] refs = {1, 8, 7, 2, 'o', 'k', 82, 0};
+        assertThrows(TermDecodeException.class, () -> none.read(refs, 0, refs.length));
     }
 
     @Test
