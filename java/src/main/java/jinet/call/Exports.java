@@ -20,6 +20,27 @@ import org.slf4j.LoggerFactory;
 public final class Exports implements Exporter {
     private static final Logger log = LoggerFactory.getLogger(Exports.class);
     private final Map<Key, Entry> functions = new ConcurrentHashMap<>();
+    /**
+     * Functions found lately, by the atom objects that named them: the decoder hands out one
+     * object per atom, so a call to a function called before is found by two reference compares,
+     * with no key made and no text compared. Read and written without locks: a line is immutable,
+     * and a lost write is only a miss later.
+     */
+    private final Hit[] recent = new Hit[64];
+
+    private static final class Hit {
+        final OtpErlangAtom module;
+        final OtpErlangAtom function;
+        final int arity;
+        final Entry entry;
+
+        Hit(OtpErlangAtom module, OtpErlangAtom function, int arity, Entry entry) {
+            this.module = module;
+            this.function = function;
+            this.arity = arity;
+            this.entry = entry;
+        }
+    }
 
     private static final class Entry {
         final ErlFunction function;
@@ -56,8 +77,7 @@ public final class Exports implements Exporter {
                 || !(args instanceof OtpErlangList)) {
             return false;
         }
-        Entry e = functions.get(key(((OtpErlangAtom) module).atomValue(), ((OtpErlangAtom) function).atomValue(),
-                ((OtpErlangList) args).arity()));
+        Entry e = find((OtpErlangAtom) module, (OtpErlangAtom) function, ((OtpErlangList) args).arity());
         return e != null && e.blocking;
     }
 
@@ -73,8 +93,7 @@ public final class Exports implements Exporter {
                     Terms.list(Terms.tuple(Terms.atom("erlang"), Terms.atom("apply"),
                             Terms.list(module, function, args), Terms.NIL)));
         }
-        Entry entry = functions.get(key(((OtpErlangAtom) module).atomValue(),
-                ((OtpErlangAtom) function).atomValue(), argv.length));
+        Entry entry = find((OtpErlangAtom) module, (OtpErlangAtom) function, argv.length);
         ErlFunction f = entry == null ? null : entry.function;
         if (f == null) {
             throw ErlangException.error("undef").withStackIfAbsent(callStack(module, function, args));
@@ -89,6 +108,19 @@ public final class Exports implements Exporter {
             throw ErlangException.error(Terms.tuple(Terms.atom("jinet_internal_error"),
                     Terms.atom(e.getClass().getSimpleName()))).withStackIfAbsent(callStack(module, function, args));
         }
+    }
+
+    private Entry find(OtpErlangAtom module, OtpErlangAtom function, int arity) {
+        int line = (module.hashCode() * 31 + function.hashCode() + arity) & (recent.length - 1);
+        Hit h = recent[line];
+        if (h != null && h.module == module && h.function == function && h.arity == arity) {
+            return h.entry;
+        }
+        Entry e = functions.get(key(module.atomValue(), function.atomValue(), arity));
+        if (e != null) {
+            recent[line] = new Hit(module, function, arity, e);
+        }
+        return e;
     }
 
     /** {@code [{M,F,Args,[]}]}, built only when a call fails. */

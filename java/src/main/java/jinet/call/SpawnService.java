@@ -21,6 +21,10 @@ public final class SpawnService implements SpawnHandler {
     private static final OtpErlangAtom NORMAL = Terms.atom("normal");
     private static final OtpErlangAtom RETURN = Terms.atom("return");
 
+    private static final int OTHER = 0;
+    private static final int ERPC_CALL = 1;
+    private static final int ERPC_CAST = 2;
+
     /** Arguments larger than this are worth computing away from the connection's I/O thread. */
     private static final int LARGE_ARGUMENTS = 64 * 1024;
 
@@ -34,38 +38,51 @@ public final class SpawnService implements SpawnHandler {
     public void spawn(LocalProcess process, OtpErlangPid groupLeader, OtpErlangAtom module, OtpErlangAtom function,
                       OtpErlangObject[] args, int argumentBytes) {
         CallContext context = new CallContext(process.pid(), groupLeader, process::send);
-        if (argumentBytes > LARGE_ARGUMENTS || waits(module, function, args)) {
-            process.node().blockingExecutor().execute(() -> process.exit(run(context, module, function, args)));
+        int kind = kind(module, function, args);
+        if (argumentBytes > LARGE_ARGUMENTS || waits(kind, module, function, args)) {
+            process.node().blockingExecutor().execute(() -> process.exit(run(context, kind, module, function, args)));
         } else {
-            process.exit(run(context, module, function, args));
+            process.exit(run(context, kind, module, function, args));
         }
     }
 
-    private OtpErlangObject run(CallContext context, OtpErlangAtom module, OtpErlangAtom function,
+    /** What is spawned: erpc's call or cast of a function, or a function of its own. */
+    private static int kind(OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
+        if (!module.equals(ERPC)) {
+            return OTHER;
+        }
+        if (args.length == 4 && function.atomValue().equals("execute_call")) {
+            return ERPC_CALL;
+        }
+        return args.length == 3 && function.atomValue().equals("execute_cast") ? ERPC_CAST : OTHER;
+    }
+
+    private OtpErlangObject run(CallContext context, int kind, OtpErlangAtom module, OtpErlangAtom function,
                                 OtpErlangObject[] args) {
         try {
-            return CallContext.with(context, () -> run(module, function, args));
+            return CallContext.with(context, () -> run(kind, module, function, args));
         } catch (ErlangException e) {
             return exitReason(e); // run catches what the function raises; this cannot happen
         }
     }
 
     /** erpc's calls wait when the function they apply does. */
-    private boolean waits(OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
-        if (module.equals(ERPC) && function.atomValue().equals("execute_call") && args.length == 4) {
-            return exports.isBlocking(args[1], args[2], args[3]);
+    private boolean waits(int kind, OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
+        switch (kind) {
+            case ERPC_CALL:
+                return exports.isBlocking(args[1], args[2], args[3]);
+            case ERPC_CAST:
+                return exports.isBlocking(args[0], args[1], args[2]);
+            default:
+                return exports.isBlocking(module, function, Terms.list(args));
         }
-        if (module.equals(ERPC) && function.atomValue().equals("execute_cast") && args.length == 3) {
-            return exports.isBlocking(args[0], args[1], args[2]);
-        }
-        return exports.isBlocking(module, function, Terms.list(args));
     }
 
-    private OtpErlangObject run(OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
-        if (module.equals(ERPC) && function.atomValue().equals("execute_call") && args.length == 4) {
+    private OtpErlangObject run(int kind, OtpErlangAtom module, OtpErlangAtom function, OtpErlangObject[] args) {
+        if (kind == ERPC_CALL) {
             return executeCall(args[0], args[1], args[2], args[3]);
         }
-        if (module.equals(ERPC) && function.atomValue().equals("execute_cast") && args.length == 3) {
+        if (kind == ERPC_CAST) {
             return executeCast(args[0], args[1], args[2]);
         }
         try {

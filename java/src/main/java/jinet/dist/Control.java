@@ -2,12 +2,16 @@ package jinet.dist;
 
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import jinet.term.Terms;
+import jinet.term.ext.TermEncoder;
 
 /**
  * Control messages of the distribution protocol: the tags this runtime reads, and the tuples
- * it writes, each built in one place in the protocol's field order.
+ * it writes, each built in one place in the protocol's field order. The two every spawned call
+ * sends (its spawn's reply, its monitor's exit) are written straight into the encoder instead.
  */
 public final class Control {
     public static final int LINK = 1;
@@ -60,8 +64,16 @@ public final class Control {
     }
 
     /** {@code {PAYLOAD_MONITOR_P_EXIT, FromProc, ToPid, Ref}}; the reason follows as the payload. */
-    public static OtpErlangTuple payloadMonitorExit(OtpErlangObject from, OtpErlangObject to, OtpErlangObject ref) {
-        return Terms.tuple(tag(PAYLOAD_MONITOR_P_EXIT), from, to, ref);
+    static void writePayloadMonitorExit(TermEncoder out, OtpErlangObject from, OtpErlangPid to, OtpErlangRef ref) {
+        out.writeTupleHeader(4);
+        out.writeInteger(PAYLOAD_MONITOR_P_EXIT);
+        if (from instanceof OtpErlangPid) {
+            out.writePid((OtpErlangPid) from);
+        } else {
+            out.writeTerm(from);
+        }
+        out.writePid(to);
+        out.writeRef(ref);
     }
 
     /** {@code {MONITOR_P, FromPid, ToProc, Ref}}. */
@@ -81,9 +93,18 @@ public final class Control {
     }
 
     /** {@code {SPAWN_REPLY, ReqId, To, Flags, Result}}: a pid, or the error atom with flags 0. */
-    public static OtpErlangTuple spawnReply(OtpErlangObject reqId, OtpErlangObject to, int flags,
-                                     OtpErlangObject result) {
-        return Terms.tuple(tag(SPAWN_REPLY), reqId, to, Terms.integer(flags), result);
+    static void writeSpawnReply(TermEncoder out, OtpErlangRef reqId, OtpErlangPid to, int flags,
+                                OtpErlangObject result) {
+        out.writeTupleHeader(5);
+        out.writeInteger(SPAWN_REPLY);
+        out.writeRef(reqId);
+        out.writePid(to);
+        out.writeInteger(flags);
+        if (result instanceof OtpErlangPid) {
+            out.writePid((OtpErlangPid) result);
+        } else {
+            out.writeTerm(result);
+        }
     }
 
     /** {@code {REG_SEND, FromPid, Unused, ToName}}; the message follows the tuple. */

@@ -4,6 +4,8 @@ import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -154,13 +156,31 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** A monitor's 'DOWN', its reason as payload where the peer takes it (see {@link #sendExit}). */
-    public void sendMonitorExit(OtpErlangObject from, OtpErlangObject to, OtpErlangObject ref,
-                                OtpErlangObject reason) {
-        if ((peerFlags & DistFlags.EXIT_PAYLOAD) != 0) {
-            send(Control.payloadMonitorExit(from, to, ref), reason);
-        } else {
+    public void sendMonitorExit(OtpErlangObject from, OtpErlangPid to, OtpErlangRef ref, OtpErlangObject reason) {
+        if ((peerFlags & DistFlags.EXIT_PAYLOAD) == 0) {
             send(Control.monitorExit(from, to, ref, reason));
+            return;
         }
+        TermEncoder out = begin();
+        try {
+            Control.writePayloadMonitorExit(out, from, to, ref);
+        } catch (RuntimeException | Error e) {
+            abandon(out);
+            throw e;
+        }
+        finish(out, reason);
+    }
+
+    /** A spawn request's answer: the new process, or the error atom with flags 0. */
+    public void sendSpawnReply(OtpErlangRef reqId, OtpErlangPid to, int flags, OtpErlangObject result) {
+        TermEncoder out = begin();
+        try {
+            Control.writeSpawnReply(out, reqId, to, flags, result);
+        } catch (RuntimeException | Error e) {
+            abandon(out);
+            throw e;
+        }
+        finish(out, null);
     }
 
     /**
@@ -170,27 +190,47 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
      * writes out in order and flushes in one go.
      */
     public void send(OtpErlangTuple control, OtpErlangObject payload) {
+        TermEncoder out = begin();
+        try {
+            out.writeTerm(control);
+        } catch (RuntimeException | Error e) {
+            abandon(out);
+            throw e;
+        }
+        finish(out, payload);
+    }
+
+    /** The thread's encoder, holding the frame's length, 131 'D' and an empty atom cache section. */
+    private TermEncoder begin() {
         // A peer that takes fragments expects the distribution header on every frame, not pass-through
         TermEncoder out = Codec.encoder();
         // Atoms go through the cache only where frames leave in the order they are encoded
-        boolean own = channel.eventLoop().inEventLoop();
-        OutgoingAtomCache atoms = own ? atomsOut : null;
-        out.useAtomCache(atoms);
-        int controlEnd;
+        out.useAtomCache(channel.eventLoop().inEventLoop() ? atomsOut : null);
+        out.write4BE(0);
+        out.write1(VERSION);
+        out.write1(DIST_HEADER);
+        out.write1(0);
+        return out;
+    }
+
+    /** A message that failed to encode: the peer never sees its header, so its slots stay as they were. */
+    private static void abandon(TermEncoder out) {
+        if (out.atomCache() != null) {
+            out.atomCache().abandon();
+            out.useAtomCache(null);
+        }
+    }
+
+    /** Writes the payload after the control message {@code out} holds, and sends the frame. */
+    private void finish(TermEncoder out, OtpErlangObject payload) {
+        OutgoingAtomCache atoms = out.atomCache();
+        int controlEnd = out.length();
         try {
-            out.write4BE(0);
-            out.write1(VERSION);
-            out.write1(DIST_HEADER);
-            out.write1(0);
-            out.writeTerm(control);
-            controlEnd = out.length();
             if (payload != null) {
                 out.writeTerm(payload);
             }
         } catch (RuntimeException | Error e) {
-            if (atoms != null) {
-                atoms.abandon(); // the peer never sees this header: its slots stay as they were
-            }
+            abandon(out);
             throw e;
         } finally {
             out.useAtomCache(null);
@@ -212,7 +252,7 @@ public final class DistConnection extends ChannelInboundHandlerAdapter {
         }
         int n = DIST_HEADER_BYTES - 1 + sectionLength + body;
         boolean small = n < COALESCE_LIMIT;
-        if (small && own && outbox.isEmpty()) {
+        if (small && channel.eventLoop().inEventLoop() && outbox.isEmpty()) {
             if (channel.isActive()) {
                 if (pending == null) {
                     pending = batchBuffer();

@@ -51,6 +51,7 @@ public final class LocalProcess implements Runnable {
 
     private final Node node;
     private final OtpErlangPid pid;
+    private final int number;
     private final ProcessHandler handler;
     private final boolean trapExit;
     private final Executor executor;
@@ -72,6 +73,7 @@ public final class LocalProcess implements Runnable {
     LocalProcess(Node node, OtpErlangPid pid, ProcessHandler handler, boolean trapExit, Executor executor) {
         this.node = node;
         this.pid = pid;
+        this.number = Node.number(pid);
         this.handler = handler;
         this.trapExit = trapExit;
         this.executor = executor;
@@ -83,6 +85,11 @@ public final class LocalProcess implements Runnable {
 
     public Node node() {
         return node;
+    }
+
+    /** The pid's number, unique among this node's live processes. */
+    int number() {
+        return number;
     }
 
     public synchronized boolean isAlive() {
@@ -334,7 +341,7 @@ public final class LocalProcess implements Runnable {
     /** Pids are unique on this node: cheaper than an identity hash, which the JVM must install. */
     @Override
     public int hashCode() {
-        return Node.number(pid);
+        return number;
     }
 
     @Override

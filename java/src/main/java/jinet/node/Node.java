@@ -91,7 +91,7 @@ public final class Node implements DistListener {
     private final AtomicLong refCounter = new AtomicLong();
     private final int refSalt = ThreadLocalRandom.current().nextInt();
     /** By pid number (see {@link #newPid}): JInterface's pid hash costs more than a call's own work. */
-    private final Map<Integer, LocalProcess> processes = new ConcurrentHashMap<>();
+    private final ProcessTable processes = new ProcessTable();
     private final Map<String, LocalProcess> names = new ConcurrentHashMap<>();
     private final Map<OtpErlangRef, OwnMonitor> ownMonitors = new ConcurrentHashMap<>();
     /** Local processes with a link or monitor to a node, by node name. */
@@ -149,7 +149,7 @@ public final class Node implements DistListener {
     public LocalProcess register(String regName, ProcessHandler handler) {
         LocalProcess p = newProcess(handler, true, scheduler);
         if (names.putIfAbsent(regName, p) != null) {
-            processes.remove(number(p.pid()));
+            processes.remove(p);
             throw new IllegalStateException("name already registered: " + regName);
         }
         p.setRegisteredName(regName);
@@ -175,9 +175,13 @@ public final class Node implements DistListener {
     }
 
     private LocalProcess newProcess(ProcessHandler handler, boolean trapExit, Executor executor) {
-        LocalProcess p = new LocalProcess(this, newPid(), handler, trapExit, executor);
-        processes.put(number(p.pid()), p);
-        return p;
+        while (true) {
+            LocalProcess p = new LocalProcess(this, newPid(), handler, trapExit, executor);
+            if (processes.add(p)) {
+                return p;
+            }
+            // The counter came round to the pid of a process still alive: take the next, as BEAM does
+        }
     }
 
     /** The process {@code pid} names on this node, or null. */
@@ -435,7 +439,7 @@ public final class Node implements DistListener {
         }
         SpawnOptions opts = SpawnOptions.parse(c.elementAt(5));
         if (opts == null) {
-            conn.send(Control.spawnReply(reqId, parent, 0, Terms.atom("badopt")));
+            conn.sendSpawnReply(reqId, parent, 0, Terms.atom("badopt"));
             return true;
         }
         LocalProcess p = newProcess(null, false, conn.executor());
@@ -446,7 +450,7 @@ public final class Node implements DistListener {
         if (opts.monitor && p.addWatcher(reqId, new LocalProcess.Watcher(parent, null))) {
             flags |= Control.SPAWN_REPLY_MONITORED;
         }
-        conn.send(Control.spawnReply(reqId, parent, flags, p.pid()));
+        conn.sendSpawnReply(reqId, parent, flags, p.pid());
         p.runFirstTurn(() -> {
             OtpErlangObject[] args;
             try {
@@ -651,7 +655,7 @@ public final class Node implements DistListener {
         if (e == null) {
             return;
         }
-        processes.remove(number(p.pid()));
+        processes.remove(p);
         if (e.registeredName != null) {
             names.remove(e.registeredName, p);
         }

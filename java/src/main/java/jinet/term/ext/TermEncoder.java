@@ -72,6 +72,10 @@ public final class TermEncoder {
      * Atoms from here on are written as references into {@code cache} where it takes them (a
      * distribution header's atom cache); null writes them in full.
      */
+    public OutgoingAtomCache atomCache() {
+        return atomCache;
+    }
+
     public void useAtomCache(OutgoingAtomCache cache) {
         atomCache = cache;
     }
@@ -258,14 +262,7 @@ public final class TermEncoder {
         } else if (t instanceof OtpErlangTuple) {
             OtpErlangTuple tu = (OtpErlangTuple) t;
             int n = tu.arity();
-            if (n <= 255) {
-                ensure(2);
-                buf[len++] = (byte) Tags.SMALL_TUPLE;
-                buf[len++] = (byte) n;
-            } else {
-                write1(Tags.LARGE_TUPLE);
-                write4BE(n);
-            }
+            writeTupleHeader(n);
             if (n > 0) {
                 push(F_TUPLE, tu, -1);
             }
@@ -289,17 +286,7 @@ public final class TermEncoder {
         } else if (t instanceof OtpErlangPid) {
             writePid((OtpErlangPid) t);
         } else if (t instanceof OtpErlangRef) {
-            OtpErlangRef r = (OtpErlangRef) t;
-            int[] ids = r.ids();
-            write1(Tags.NEWER_REFERENCE);
-            write2BE(ids.length);
-            writeAtom(r.node());
-            write4BE(r.creation());
-            ensure(4 * ids.length);
-            for (int id : ids) {
-                put4(len, id);
-                len += 4;
-            }
+            writeRef((OtpErlangRef) t);
         } else if (t instanceof OtpErlangMap) {
             OtpErlangMap m = (OtpErlangMap) t;
             int n = m.arity();
@@ -347,7 +334,41 @@ public final class TermEncoder {
         }
     }
 
-    private void writePid(OtpErlangPid p) {
+    /*
+     * Typed writes, for messages whose shape is known (the distribution's control messages): the
+     * same bytes writeTerm gives, without a tuple made to be taken apart again.
+     */
+
+    /** A tuple's header; its {@code arity} elements are to follow. */
+    public void writeTupleHeader(int arity) {
+        if (arity <= 255) {
+            ensure(2);
+            buf[len++] = (byte) Tags.SMALL_TUPLE;
+            buf[len++] = (byte) arity;
+        } else {
+            write1(Tags.LARGE_TUPLE);
+            write4BE(arity);
+        }
+    }
+
+    public void writeInteger(long v) {
+        writeLong(v);
+    }
+
+    public void writeRef(OtpErlangRef r) {
+        int[] ids = r.ids();
+        write1(Tags.NEWER_REFERENCE);
+        write2BE(ids.length);
+        writeAtom(r.node());
+        write4BE(r.creation());
+        ensure(4 * ids.length);
+        for (int id : ids) {
+            put4(len, id);
+            len += 4;
+        }
+    }
+
+    public void writePid(OtpErlangPid p) {
         write1(Tags.NEW_PID);
         writeAtom(p.node());
         ensure(12);

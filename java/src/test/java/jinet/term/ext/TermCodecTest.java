@@ -14,7 +14,9 @@ import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangMap;
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangPort;
+import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpInputStream;
@@ -297,6 +299,34 @@ class TermCodecTest {
         t.start();
         t.join();
         assertTrue(outcome.get() instanceof TermDecodeException, String.valueOf(outcome.get()));
+    }
+
+    @Test
+    void typedWritesGiveTheBytesOfTheTupleTheyStandFor() {
+        OtpErlangPid pid = new OtpErlangPid("a@h", 7, 1, 0x5eed);
+        OtpErlangRef ref = new OtpErlangRef("b@h", new int[] {1, 2, 3}, 9);
+        for (long n : new long[] {0, 31, 255, 256, -1, 1L << 40}) {
+            for (int arity : new int[] {4, 300}) {
+                OtpErlangObject[] elements = new OtpErlangObject[arity];
+                elements[0] = new OtpErlangLong(n);
+                elements[1] = ref;
+                elements[2] = pid;
+                for (int i = 3; i < arity; i++) {
+                    elements[i] = new OtpErlangAtom("x" + i);
+                }
+                TermEncoder whole = new TermEncoder();
+                whole.writeTerm(new OtpErlangTuple(elements));
+                TermEncoder typed = new TermEncoder();
+                typed.writeTupleHeader(arity);
+                typed.writeInteger(n);
+                typed.writeRef(ref);
+                typed.writePid(pid);
+                for (int i = 3; i < arity; i++) {
+                    typed.writeTerm(elements[i]);
+                }
+                assertArrayEquals(whole.toByteArray(), typed.toByteArray(), n + " in a tuple of " + arity);
+            }
+        }
     }
 
     @Test
