@@ -59,6 +59,8 @@ public final class LocalProcess implements Runnable {
     // received none. The flag says a thread has the process's turn or is about to take it.
     private volatile Queue<Object> mailbox;
     private volatile boolean scheduled;
+    /** Set once the node has filed this process under a node it has links or monitors to. */
+    private volatile boolean tied;
     private String registeredName;
     private boolean alive = true;
     // Made on first use: most processes (a spawned call, an idle socket) have few or none.
@@ -85,6 +87,14 @@ public final class LocalProcess implements Runnable {
 
     public Node node() {
         return node;
+    }
+
+    void markTied() {
+        tied = true;
+    }
+
+    boolean wasTied() {
+        return tied;
     }
 
     /** The pid's number, unique among this node's live processes. */

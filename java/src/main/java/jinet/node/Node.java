@@ -713,11 +713,16 @@ public final class Node implements DistListener {
 
     private void tie(LocalProcess p, String nodeName) {
         if (!nodeName.equals(name)) {
+            p.markTied();
             tiedProcesses.computeIfAbsent(nodeName, n -> ConcurrentHashMap.newKeySet()).add(p);
         }
     }
 
+    /** A spawned call that ended in its first turn was never tied: nothing to look up. */
     private void untie(LocalProcess p, String nodeName) {
+        if (!p.wasTied()) {
+            return;
+        }
         Set<LocalProcess> s = tiedProcesses.get(nodeName);
         if (s != null) {
             s.remove(p);
