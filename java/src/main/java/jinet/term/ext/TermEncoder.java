@@ -68,14 +68,15 @@ public final class TermEncoder {
         atomCache = null;
     }
 
-    /**
-     * Atoms from here on are written as references into {@code cache} where it takes them (a
-     * distribution header's atom cache); null writes them in full.
-     */
+    /** The cache atoms are now written through, or null. */
     public OutgoingAtomCache atomCache() {
         return atomCache;
     }
 
+    /**
+     * Atoms from here on are written as references into {@code cache} where it takes them (a
+     * distribution header's atom cache); null writes them in full.
+     */
     public void useAtomCache(OutgoingAtomCache cache) {
         atomCache = cache;
     }
