@@ -369,8 +369,8 @@ startup_run(jinet, I, Cfg) ->
     T = secs(N#nd.t_ready - N#nd.t0),
     Kids = descendants(N#nd.ospid),
     stop_node(N),
-    %% jinet's start-up runs erl once in the background; let it end before
-    %% the next run
+    %% anything jinet's start-up left running (its child processes) ends
+    %% before the next run
     wait_gone(Kids, 10000),
     T;
 startup_run(beam, I, Cfg) ->

@@ -112,7 +112,6 @@ public final class Main {
         System.out.println("jinet " + node.name() + " ready");
         System.out.flush();
         startResolverAsync(options, resolver);
-        AtomIndices.releaseProbe();
         // Every runtime thread is a daemon; the node lives until a signal ends the JVM.
         new CountDownLatch(1).await();
     }
@@ -158,7 +157,7 @@ public final class Main {
             }
         }
         // BEAM orders get_rc's hosts by its atom table; learn this installation's indices
-        AtomIndices.startProbe(List.of("inet", "inet6", "in"));
+        AtomIndices.probeOnFirstUse(List.of("inet", "inet6", "in"));
         NativeResolver nativeResolver = NativeResolver.get();
         nativeResolver.configure(PoolConfig.fromKernelEnv(kernel, PoolConfig.DEFAULT_RESOLVER_TIMEOUT_MILLIS));
         Resolver resolver = InetConfig.start(

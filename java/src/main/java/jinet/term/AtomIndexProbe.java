@@ -8,10 +8,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 /**
  * Learns the atom-table indices of a few atoms from the installed OTP. BEAM hashes an atom
@@ -81,28 +83,72 @@ public final class AtomIndexProbe {
 
     /** The single index for which the model orders the keys as BEAM did, if there is one. */
     static OptionalInt indexFor(String atom, List<Integer> beamOrder) {
-        if (beamOrder.size() != KEYS) {
-            return OptionalInt.empty();
+        if (beamOrder.size() != KEYS || !new HashSet<>(beamOrder).equals(new HashSet<>(keyNumbers()))) {
+            return OptionalInt.empty(); // not the probe's keys: no index explains it
         }
+        OtpErlangObject[] keys = new OtpErlangObject[KEYS + 1];
+        for (int i = 1; i <= KEYS; i++) {
+            keys[i] = Terms.tuple(Terms.atom(atom), new OtpErlangLong(i));
+        }
+        int[] candidate = new int[1];
+        ToIntFunction<String> indices = name -> name.equals(atom) ? candidate[0] : InternalHash.atomIndex(name);
         OptionalInt found = OptionalInt.empty();
-        for (int candidate = 0; candidate < MAX_INDEX; candidate++) {
-            int c = candidate;
-            HashOrder.EtsSet<Integer> t = new HashOrder.EtsSet<>(
-                    name -> name.equals(atom) ? c : InternalHash.atomIndex(name));
-            for (int i = 1; i <= KEYS; i++) {
-                t.insert(Terms.tuple(Terms.atom(atom), new OtpErlangLong(i)), i);
+        for (int c = 0; c < MAX_INDEX; c++) {
+            candidate[0] = c;
+            if (!bucketsAllow(keys, beamOrder, indices) || !ordersAsBeam(keys, beamOrder, indices)) {
+                continue;
             }
-            List<Integer> order = new ArrayList<>();
-            for (Map.Entry<OtpErlangObject, Integer> e : t.tab2list()) {
-                order.add(e.getValue());
+            if (found.isPresent()) {
+                return OptionalInt.empty(); // not settled: two indices fit
             }
-            if (order.equals(beamOrder)) {
-                if (found.isPresent()) {
-                    return OptionalInt.empty(); // not settled: two indices fit
-                }
-                found = OptionalInt.of(candidate);
-            }
+            found = OptionalInt.of(c);
         }
         return found;
+    }
+
+    /**
+     * Whether BEAM's order can be a fresh set's tab2list under these indices: with fewer keys
+     * than buckets the set never grows, and tab2list gives the highest bucket first and, within
+     * one, the key inserted last first (key {@code {Atom, I}} was the I-th). Nearly every wrong
+     * index breaks this within the first pairs, after a hash or two and no table.
+     */
+    private static boolean bucketsAllow(OtpErlangObject[] keys, List<Integer> beamOrder, ToIntFunction<String> indices) {
+        int prev = beamOrder.get(0);
+        int prevBucket = bucket(keys, prev, indices);
+        for (int j = 1; j < beamOrder.size(); j++) {
+            int next = beamOrder.get(j);
+            int nextBucket = bucket(keys, next, indices);
+            if (nextBucket > prevBucket || (nextBucket == prevBucket && next > prev)) {
+                return false;
+            }
+            prev = next;
+            prevBucket = nextBucket;
+        }
+        return true;
+    }
+
+    private static List<Integer> keyNumbers() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i <= KEYS; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    private static int bucket(OtpErlangObject[] keys, int i, ToIntFunction<String> indices) {
+        return HashOrder.EtsSet.bucketBeforeGrowth(HashOrder.EtsSet.makeHash(keys[i], indices));
+    }
+
+    /** The model's tab2list of the keys, inserted in order, is BEAM's order. */
+    private static boolean ordersAsBeam(OtpErlangObject[] keys, List<Integer> beamOrder, ToIntFunction<String> indices) {
+        HashOrder.EtsSet<Integer> t = new HashOrder.EtsSet<>(indices);
+        for (int i = 1; i <= KEYS; i++) {
+            t.insert(keys[i], i);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (Map.Entry<OtpErlangObject, Integer> e : t.tab2list()) {
+            order.add(e.getValue());
+        }
+        return order.equals(beamOrder);
     }
 }

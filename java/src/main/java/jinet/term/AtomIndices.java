@@ -9,50 +9,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This installation's atom-table indices, probed once in the background at start-up
- * ({@link AtomIndexProbe}) so that the node is ready without waiting for erl; the few answers
- * whose order depends on them wait for the probe, at most {@value #WAIT_SECONDS} s, and fall
- * back to the indices {@link InternalHash} was built with.
+ * This installation's atom-table indices, probed with the installed erl ({@link AtomIndexProbe})
+ * the first time an answer needs them: a node never asked for such an order never boots an erl,
+ * and its start does not share the machine with one. The answers that need the indices wait for
+ * the probe, at most {@value #WAIT_SECONDS} s, and fall back to the indices {@link InternalHash}
+ * was built with.
  */
 public final class AtomIndices {
     private static final Logger log = LoggerFactory.getLogger(AtomIndices.class);
     private static final long WAIT_SECONDS = 20;
-    private static volatile CompletableFuture<Void> probe = CompletableFuture.completedFuture(null);
+    private static volatile List<String> toProbe = List.of();
+    /** Null until an answer first needs the indices. */
+    private static CompletableFuture<Void> probe;
 
     private AtomIndices() {
     }
 
-    private static final CompletableFuture<Void> RELEASED = new CompletableFuture<>();
-
-    /**
-     * Probes these atoms' indices with the installed erl, once {@link #releaseProbe} is called:
-     * answers that need them wait from now on, and erl does not compete with the node's start.
-     */
-    public static void startProbe(List<String> atoms) {
-        probe = RELEASED.thenRunAsync(() -> {
-            try {
-                Map<String, Integer> found = AtomIndexProbe.probe(atoms, WAIT_SECONDS * 1000);
-                found.forEach(InternalHash::setAtomIndex);
-                log.debug("atom indices from the installed OTP: {}", found);
-            } catch (Exception e) {
-                log.warn("could not probe atom indices with erl ({}); get_rc may list hosts in another order than BEAM",
-                        e.toString());
-            }
-        });
-    }
-
-    /** Lets a probe started with {@link #startProbe} run. */
-    public static void releaseProbe() {
-        RELEASED.complete(null);
+    /** The atoms whose indices to probe, once an answer needs them. */
+    public static void probeOnFirstUse(List<String> atoms) {
+        toProbe = List.copyOf(atoms);
     }
 
     /** The atom indices to hash with, once the probe has answered. */
     public static ToIntFunction<String> get() {
-        try {
-            probe.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("atom index probe not done: {}", e.toString());
+        CompletableFuture<Void> p = started();
+        if (p != null) {
+            try {
+                p.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("atom index probe not done: {}", e.toString());
+            }
         }
         return InternalHash::atomIndex;
+    }
+
+    private static synchronized CompletableFuture<Void> started() {
+        List<String> atoms = toProbe;
+        if (probe == null && !atoms.isEmpty()) {
+            probe = CompletableFuture.runAsync(() -> {
+                try {
+                    Map<String, Integer> found = AtomIndexProbe.probe(atoms, WAIT_SECONDS * 1000);
+                    found.forEach(InternalHash::setAtomIndex);
+                    log.debug("atom indices from the installed OTP: {}", found);
+                } catch (Exception e) {
+                    log.warn("could not probe atom indices with erl ({}); get_rc may list hosts in another order than BEAM",
+                            e.toString());
+                }
+            });
+        }
+        return probe;
     }
 }

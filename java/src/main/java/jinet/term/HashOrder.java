@@ -213,10 +213,22 @@ public final class HashOrder {
 
         /** {@code MAKE_HASH} of erl_db_hash.c. */
         long makeHash(OtpErlangObject key) {
+            return makeHash(key, atomIndex);
+        }
+
+        static long makeHash(OtpErlangObject key, ToIntFunction<String> atomIndex) {
             if (key instanceof OtpErlangAtom) {
                 return InternalHash.atomHvalue(((OtpErlangAtom) key).atomValue());
             }
             return InternalHash.of(key, 0, atomIndex);
+        }
+
+        /**
+         * The bucket of a key with this hash in a table that has never grown (at most
+         * {@value #FIRST_SEGSZ} objects since it was made or cleared).
+         */
+        static int bucketBeforeGrowth(long hval) {
+            return (int) (hval & (FIRST_SEGSZ - 1));
         }
 
         private int hashToIx(long hval) {
