@@ -272,9 +272,9 @@ class HashOrderTest {
     }
 
     /**
-     * The probe jinet runs at start-up finds, from ETS orders alone, the indices the oracle node
-     * reports for the atoms whose index is the same on every boot of one installation (they
-     * differ between installations, which is why jinet probes).
+     * The probe jinet runs when an answer first needs the indices finds, from ETS orders alone,
+     * the indices the oracle node reports for the atoms whose index is the same on every boot of
+     * one installation (they differ between installations, which is why jinet probes).
      */
     @Test
     void probeFindsTheOracleNodesIndices() throws Exception {
