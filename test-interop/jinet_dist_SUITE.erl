@@ -547,6 +547,10 @@ ticks(Config) ->
         Early = jinet_diff:receive_all(0),
         Stop = now_ms(),
         "" = os:cmd("kill -STOP " ++ VPid),
+        %% kill returns once the signal is sent; a thread of V may still run
+        %% for a moment and answer a ping sent now on one side and not on the
+        %% other
+        ok = wait_stopped(VPid, 2000),
         %% Pings of V over the connections that are still up: the answer
         %% never comes; on BEAM the connection's loss ends the call (pang).
         Self = self(),
@@ -1232,6 +1236,28 @@ rpc_ok(S) ->
 host() ->
     [_, H] = string:split(atom_to_list(node()), "@"),
     H.
+
+%% Until every thread of OS process Pid is stopped (state T in
+%% /proc/Pid/task/*/stat), at most Ms ms.
+wait_stopped(Pid, Ms) when Ms =< 0 ->
+    {not_stopped, Pid};
+wait_stopped(Pid, Ms) ->
+    Tasks = filelib:wildcard("/proc/" ++ Pid ++ "/task/*/stat"),
+    States = [task_state(F) || F <- Tasks],
+    case States =/= [] andalso lists:all(fun(S) -> S =:= $T orelse S =:= $t end, States) of
+        true -> ok;
+        false -> timer:sleep(5), wait_stopped(Pid, Ms - 5)
+    end.
+
+task_state(StatFile) ->
+    case file:read_file(StatFile) of
+        {ok, B} ->
+            %% "pid (comm) S ...": the state follows the last ')'
+            [_, Rest] = string:split(binary_to_list(B), ")", trailing),
+            hd(string:trim(Rest, leading));
+        {error, _} ->
+            $T % the thread is gone: it runs no more
+    end.
 
 now_ms() ->
     erlang:monotonic_time(millisecond).
