@@ -79,8 +79,11 @@ final class SpinThenWait implements SelectStrategy {
             idleSince = 0;
             return pollNow.get(); // as Netty's own strategy: look, but do not wait
         }
+        if (spinNanos <= 0) {
+            return SelectStrategy.SELECT;
+        }
         long now = System.nanoTime();
-        if (spinNanos <= 0 || !spinning(now)) {
+        if (!spinning(now)) {
             idleSince = 0;
             return SelectStrategy.SELECT; // one blocking wait, no poll before it
         }

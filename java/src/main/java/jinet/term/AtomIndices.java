@@ -19,8 +19,8 @@ public final class AtomIndices {
     private static final Logger log = LoggerFactory.getLogger(AtomIndices.class);
     private static final long WAIT_SECONDS = 20;
     private static volatile List<String> toProbe = List.of();
-    /** Null until an answer first needs the indices. */
-    private static CompletableFuture<Void> probe;
+    /** Null until an answer first needs the indices; read without the lock once set. */
+    private static volatile CompletableFuture<Void> probe;
 
     private AtomIndices() {
     }
@@ -32,7 +32,10 @@ public final class AtomIndices {
 
     /** The atom indices to hash with, once the probe has answered. */
     public static ToIntFunction<String> get() {
-        CompletableFuture<Void> p = started();
+        CompletableFuture<Void> p = probe;
+        if (p == null) {
+            p = started();
+        }
         if (p != null) {
             try {
                 p.get(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -23,19 +23,19 @@ class SpinThenWaitTest {
     private double run(SpinThenWait s, double seconds, double tail, Load load) {
         long end = clock + (long) (seconds * 1e9);
         long spinSteps = 0;
-        long lastSecondSteps = 0;
+        long tailSteps = 0;
         for (long now = clock + STEP; now <= end; now += STEP) {
             clock = now;
             boolean spin = s.spinning(now);
             s.count(load.messages(now, spin));
             if (now > end - (long) (tail * 1e9)) {
-                lastSecondSteps++;
+                tailSteps++;
                 if (spin) {
                     spinSteps++;
                 }
             }
         }
-        return (double) spinSteps / lastSecondSteps;
+        return (double) spinSteps / tailSteps;
     }
 
     interface Load {
